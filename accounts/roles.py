@@ -1,0 +1,58 @@
+"""The roles (groups) of the creation office and the permissions each holds.
+
+Migrations call `sync_roles(apps)`; change ROLE_PERMISSIONS and add a migration that calls
+it again to change what a role may do.
+"""
+
+EDITOR = "编辑"
+REVIEWER = "审核"
+SIGNER = "签发"
+ADMINISTRATOR = "系统管理员"
+AUDITOR = "审计员"
+
+_CONTENT = [
+    "bulletins.view_issue", "bulletins.change_issue",
+    "bulletins.view_entry", "bulletins.add_entry", "bulletins.change_entry", "bulletins.delete_entry",
+    "bulletins.view_entryperson", "bulletins.add_entryperson", "bulletins.change_entryperson",
+    "bulletins.delete_entryperson",
+    "bulletins.view_section", "bulletins.view_person", "bulletins.view_unit", "bulletins.view_persontitle",
+]
+_REGISTRY = [
+    "bulletins.add_person", "bulletins.change_person",
+    "bulletins.add_persontitle", "bulletins.change_persontitle", "bulletins.delete_persontitle",
+    "bulletins.add_unit", "bulletins.change_unit",
+    "bulletins.add_section", "bulletins.change_section",
+]
+
+ROLE_PERMISSIONS = {
+    EDITOR: [*_CONTENT, *_REGISTRY, "bulletins.add_issue", "bulletins.submit_issue"],
+    REVIEWER: [*_CONTENT, *_REGISTRY, "bulletins.review_issue"],
+    SIGNER: [*_CONTENT, *_REGISTRY, "bulletins.sign_issue", "bulletins.change_sitesettings",
+             "bulletins.view_sitesettings"],
+    ADMINISTRATOR: ["accounts.view_user", "accounts.add_user", "accounts.change_user", "auth.view_group",
+                    "bulletins.view_sitesettings", "bulletins.change_sitesettings"],
+    AUDITOR: ["accounts.view_auditevent", "accounts.export_auditevent"],
+}
+
+ROLES = list(ROLE_PERMISSIONS)
+
+
+def sync_roles(apps, schema_editor=None):
+    """Create the groups and set exactly the permissions listed above."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after migrate; a data migration needs them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        permissions = []
+        for name in names:
+            app_label, codename = name.split(".")
+            permissions.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(permissions)

@@ -1,0 +1,15 @@
+from .issues import Entry, EntryPerson, Issue, IssueQuerySet, Section
+from .registry import Person, PersonTitle, Unit
+from .site import SiteSettings
+
+__all__ = [
+    "Entry",
+    "EntryPerson",
+    "Issue",
+    "IssueQuerySet",
+    "Person",
+    "PersonTitle",
+    "Section",
+    "SiteSettings",
+    "Unit",
+]

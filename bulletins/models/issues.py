@@ -1,0 +1,196 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from bulletins.sanitize import html_to_text, sanitize_html
+
+from .registry import Person, Unit
+from .site import SiteSettings
+
+UNDATED_WORDS = ("近日", "日前")
+
+
+class Section(models.Model):
+    """A fixed, ordered heading (栏目) inside an issue, e.g. 领导活动."""
+
+    name = models.CharField("栏目名称", max_length=30, unique=True)
+    slug = models.SlugField("网址名", max_length=40, unique=True, help_text="用于栏目网址，如 leaders。")
+    order = models.PositiveSmallIntegerField("排序", default=0, help_text="数字小的排在前面。")
+
+    class Meta:
+        verbose_name = "栏目"
+        verbose_name_plural = "栏目"
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("bulletins:section", args=[self.slug])
+
+
+class IssueQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """The one publishing rule: published, and its publish time has come."""
+        return self.filter(status=Issue.Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+    def newest_first(self):
+        return self.order_by("-year", "-number")
+
+
+class Issue(models.Model):
+    """One numbered issue (期) of the bulletin: year + number."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        IN_REVIEW = "in_review", "待审核"
+        AWAITING_SIGNOFF = "awaiting_signoff", "待签发"
+        PUBLISHED = "published", "已发布"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    year = models.PositiveSmallIntegerField("年份")
+    number = models.PositiveSmallIntegerField("期号")
+    title = models.CharField("标题", max_length=200, blank=True, help_text="留空则自动生成，如：2023年文明城市创建(第13期)")
+    source = models.CharField("来源", max_length=100, blank=True)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True)
+    withdrawn_reason = models.TextField("撤稿原因", blank=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="创建人"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="最后修改人"
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "期刊"
+        verbose_name_plural = "期刊"
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="unique_issue_year_number",
+                                    violation_error_message="该年份的这一期已经存在。"),
+            models.CheckConstraint(condition=Q(year__gte=1949, year__lte=2100), name="issue_year_in_range",
+                                   violation_error_message="年份应在1949至2100之间。"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="issue_number_positive",
+                                   violation_error_message="期号应从1开始。"),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_issue_has_publish_time",
+                violation_error_message="已发布的期刊必须有发布时间。",
+            ),
+        ]
+        permissions = [
+            ("submit_issue", "提交审核"),
+            ("review_issue", "审核期刊（通过或退回）"),
+            ("sign_issue", "签发期刊（发布、定时发布、撤稿、更正）"),
+        ]
+
+    def __str__(self):
+        return self.title or self.default_title()
+
+    def default_title(self, bulletin_name=None):
+        bulletin_name = bulletin_name or SiteSettings.load().bulletin_name
+        return f"{self.year}年{bulletin_name}(第{self.number}期)"
+
+    def save(self, *args, **kwargs):
+        if not self.title:
+            self.title = self.default_title()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("bulletins:issue_detail", args=[self.year, self.number])
+
+    def get_print_url(self):
+        return reverse("bulletins:issue_print", args=[self.year, self.number])
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.published_at is not None and not self.is_published
+
+    def newer(self):
+        """上一篇 on the public page: the next published issue after this one."""
+        return (
+            Issue.objects.published()
+            .filter(Q(year__gt=self.year) | Q(year=self.year, number__gt=self.number))
+            .order_by("year", "number")
+            .first()
+        )
+
+    def older(self):
+        """下一篇 on the public page: the published issue before this one."""
+        return (
+            Issue.objects.published()
+            .filter(Q(year__lt=self.year) | Q(year=self.year, number__lt=self.number))
+            .newest_first()
+            .first()
+        )
+
+
+class Entry(models.Model):
+    """One ● item (条目) inside a section of an issue."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="entries", verbose_name="期刊")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="entries", verbose_name="栏目")
+    order = models.PositiveSmallIntegerField("栏目内排序", default=0)
+    body = models.TextField("正文", help_text="保存时会清理不安全的HTML。")
+    date_text = models.CharField(
+        "日期（原文）", max_length=20, blank=True, help_text="照原文填写，如“3月15日”“近日”；“近日”不填具体日期。"
+    )
+    event_date = models.DateField("事件日期", null=True, blank=True)
+    plain_text = models.TextField("纯文本", blank=True, editable=False)
+    people = models.ManyToManyField(Person, through="EntryPerson", blank=True, related_name="entries", verbose_name="人物")
+    units = models.ManyToManyField(Unit, blank=True, related_name="entries", verbose_name="单位")
+
+    class Meta:
+        verbose_name = "条目"
+        verbose_name_plural = "条目"
+        ordering = ["section__order", "section_id", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(date_text__in=UNDATED_WORDS) | Q(event_date__isnull=True),
+                name="recent_entry_has_no_false_date",
+                violation_error_message="“近日”“日前”的条目不能填写具体日期。",
+            ),
+        ]
+
+    def __str__(self):
+        text = self.plain_text or html_to_text(self.body)
+        return text[:30] + ("…" if len(text) > 30 else "")
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        self.plain_text = html_to_text(self.body)
+        super().save(*args, **kwargs)
+
+
+class EntryPerson(models.Model):
+    """A person named in an entry, with the title exactly as that entry wrote it."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="entry_people", verbose_name="条目")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="entry_people", verbose_name="人物")
+    title_as_written = models.CharField("文中职务", max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "条目人物"
+        verbose_name_plural = "条目人物"
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["entry", "person"], name="unique_entry_person")]
+
+    def __str__(self):
+        return f"{self.title_as_written}{self.person.name}"

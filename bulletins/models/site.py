@@ -1,0 +1,41 @@
+from django.core.cache import cache
+from django.db import models
+
+CACHE_KEY = "bulletins:site-settings"
+
+
+class SiteSettings(models.Model):
+    """The one row of settings an administrator edits: names, office, footer, licences."""
+
+    site_name = models.CharField("网站名称", max_length=100, default="巴中文明网")
+    bulletin_name = models.CharField(
+        "简报名称", max_length=50, default="文明城市创建", help_text="用于期刊标题和红头，如“文明城市创建”。"
+    )
+    issuing_office = models.CharField(
+        "编印单位", max_length=100, default="巴中市创建全国文明城市工作指挥部办公室", help_text="印在红头下方。"
+    )
+    footer_text = models.CharField("页脚文字", max_length=200, blank=True, default="主办：中共巴中市委宣传部")
+    contact = models.CharField("联系方式", max_length=200, blank=True)
+    icp_number = models.CharField("ICP备案号", max_length=50, blank=True)
+    police_number = models.CharField("公安备案号", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "站点设置"
+        verbose_name_plural = "站点设置"
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="site_settings_singleton")]
+
+    def __str__(self):
+        return "站点设置"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(CACHE_KEY)
+
+    @classmethod
+    def load(cls):
+        settings = cache.get(CACHE_KEY)
+        if settings is None:
+            settings, _ = cls.objects.get_or_create(pk=1)
+            cache.set(CACHE_KEY, settings, 300)
+        return settings
