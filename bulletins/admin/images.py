@@ -20,17 +20,21 @@ from bulletins.models import EntryImage
 
 
 class EntryImageUploadForm(forms.ModelForm):
-    upload = forms.FileField(
-        label="图片文件",
-        help_text="JPEG、PNG、GIF 或 WebP，不超过 10 MB、4000 万像素。"
-        "保存时会重新编码，去除 EXIF（含拍摄地点）等信息；动图只保留第一帧。",
-    )
+    upload = forms.FileField(label="图片文件")
 
     class Meta:
         model = EntryImage
         fields = ["upload", "alt_text"]
 
     request = None  # set per request by EntryImageAdmin.get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["upload"].help_text = (
+            f"JPEG、PNG、GIF 或 WebP，不超过 {images.max_bytes() // (1024 * 1024)} MB、"
+            f"{images.max_pixels() // 1_000_000} 百万像素。"
+            "保存时会重新编码，去除 EXIF（含拍摄地点）等信息；动图只保留第一帧。"
+        )
 
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
