@@ -124,7 +124,7 @@ def prepare_image(upload):
 
 
 def _too_many_pixels_message():
-    return f"图片像素过多：不能超过 {max_pixels() // 1_000_000} 百万像素，请缩小尺寸后再上传。"
+    return f"图片像素过多：不能超过 {max_pixels() // 10_000} 万像素（宽×高），请缩小尺寸后再上传。"
 
 
 def _check_pixels(size):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from PIL import ExifTags, Image, ImageFile
 from PIL.PngImagePlugin import PngInfo
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, User
 from bulletins import images
 from bulletins.images import ImageRejected, prepare_image, store_image
 from bulletins.models import EntryImage
@@ -159,6 +159,19 @@ def test_animated_gif_keeps_its_first_frame_only(editor):
     with Image.open(io.BytesIO(stored(image))) as reopened:
         assert reopened.format == "GIF"
         assert getattr(reopened, "n_frames", 1) == 1
+
+
+def test_transparency_survives_reencoding(editor):
+    rgba = Image.new("RGBA", (20, 20), (255, 0, 0, 0))
+    rgba.paste((0, 128, 0, 255), (0, 0, 10, 10))
+    palette = rgba.quantize(colors=4, method=Image.Quantize.FASTOCTREE)
+
+    image = store_image(upload(encode(palette, "PNG"), "logo.png"), alt_text="标志", by=editor)
+
+    with Image.open(io.BytesIO(stored(image))) as reopened:
+        pixels = reopened.convert("RGBA")
+        assert pixels.getpixel((15, 15))[3] == 0
+        assert pixels.getpixel((1, 1))[3] == 255
 
 
 def test_stored_bytes_are_the_reencoded_ones_not_the_upload(editor):
@@ -500,6 +513,16 @@ def test_someone_elses_image_cannot_be_opened_or_changed(client, editor):
     assert "同事的图片" not in client.get(f"{LIST_URL}{theirs.pk}/change/", follow=True).content.decode()
 
 
+def test_my_image_page_shows_its_preview_and_address(client, editor):
+    mine = store_image(upload(jpeg_with_gps()), alt_text="志愿服务", by=editor)
+    client.force_login(editor)
+
+    page = client.get(f"{LIST_URL}{mine.pk}/change/").content.decode()
+
+    assert f'<img src="{mine.url}" alt="志愿服务"' in page
+    assert "64 × 48" in page
+
+
 def test_alt_text_of_my_image_can_be_corrected(client, editor):
     mine = store_image(upload(jpeg_with_gps()), alt_text="旧说明", by=editor)
     client.force_login(editor)
@@ -587,6 +610,7 @@ def entry_page(browser, live_server):
     editor = make_user(roles=["编辑"], is_staff=True)
     entry = make_entry(make_issue())
     page = browser.new_page()
+    page.username = editor.username
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", editor.username)
     page.fill("#id_password", "Wenming-Test-2026!")
@@ -621,6 +645,21 @@ def test_editor_uploads_an_image_with_alt_text_through_the_ckeditor_dialog(entry
     inserted = BeautifulSoup(entry.body, "html.parser").find("img")
     assert (inserted["src"], inserted["alt"]) == (image.url, "志愿者在站台引导乘客")
     assert exif_of(stored(image)) == ({}, {})
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browse_window_fills_in_my_image_and_its_alt_text(entry_page):
+    entry, page = entry_page
+    store_image(upload(jpeg_with_gps()), alt_text="我上传过的图片", by=User.objects.get(username=page.username))
+
+    with page.expect_popup() as popup_info:
+        page.locator("a.cke_dialog_ui_button[title=浏览服务器]").locator("visible=true").click()
+    popup = popup_info.value
+    popup.get_by_role("button", name="插入").click()
+
+    page.wait_for_function("CKEDITOR.dialog.getCurrent().getValueOf('info', 'txtAlt') === '我上传过的图片'")
+    assert page.evaluate("CKEDITOR.dialog.getCurrent().getValueOf('info', 'txtUrl')").startswith("/media/images/")
 
 
 @pytest.mark.browser

@@ -32,7 +32,7 @@ class EntryImageUploadForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["upload"].help_text = (
             f"JPEG、PNG、GIF 或 WebP，不超过 {images.max_bytes() // (1024 * 1024)} MB、"
-            f"{images.max_pixels() // 1_000_000} 百万像素。"
+            f"{images.max_pixels() // 10_000} 万像素。"
             "保存时会重新编码，去除 EXIF（含拍摄地点）等信息；动图只保留第一帧。"
         )
 
