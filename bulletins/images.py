@@ -81,14 +81,19 @@ def _read(upload):
         raise ImageRejected("文件是空的，请选择一张图片。")
     limit = max_bytes()
     if size is not None and size > limit:
-        raise ImageRejected(f"图片太大：不能超过 {limit // (1024 * 1024)} MB，请压缩后再上传。")
+        raise _too_large(limit)
     upload.seek(0)
     data = upload.read(limit + 1)
     if not data:
         raise ImageRejected("文件是空的，请选择一张图片。")
     if len(data) > limit:
-        raise ImageRejected(f"图片太大：不能超过 {limit // (1024 * 1024)} MB，请压缩后再上传。")
+        raise _too_large(limit)
     return data
+
+
+def _too_large(limit):
+    shown = f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{limit / 1024:.0f} KB"
+    return ImageRejected(f"图片太大：不能超过 {shown}，请压缩后再上传。")
 
 
 def prepare_image(upload):
