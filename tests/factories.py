@@ -20,6 +20,26 @@ def make_user(username=None, *, roles=(), password="Wenming-Test-2026!", **field
     return user
 
 
+def restore_migration_data():
+    """Recreate the role groups and sections: a transactional test's flush (live_server) removes
+    what the data migrations made, so browser tests call this first."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+
+    from accounts.roles import ROLE_PERMISSIONS
+
+    importlib.import_module("bulletins.migrations.0002_sections").create_sections(apps, None)
+
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set(
+            Permission.objects.get(content_type__app_label=name.split(".")[0], codename=name.split(".")[1])
+            for name in names
+        )
+
+
 def make_issue(*, year=2023, number=None, status=Issue.Status.DRAFT, published_at=None, **fields):
     if status == Issue.Status.PUBLISHED and published_at is None:
         published_at = timezone.now() - datetime.timedelta(hours=1)

@@ -1,9 +1,11 @@
+from .images import EntryImage
 from .issues import Entry, EntryPerson, Issue, IssueQuerySet, Section
 from .registry import Person, PersonTitle, Unit
 from .site import SiteSettings
 
 __all__ = [
     "Entry",
+    "EntryImage",
     "EntryPerson",
     "Issue",
     "IssueQuerySet",

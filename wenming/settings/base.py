@@ -119,5 +119,18 @@ CKEDITOR_CONFIGS = {
         ],
         "format_tags": "p;h3;h4",
         "allowedContent": False,
+        # Images: one validated upload path (bulletins/images.py); the browser lists only my uploads.
+        "customConfig": "/static/bulletins/admin/ckeditor-config.js",
+        "filebrowserUploadUrl": "/admin/bulletins/entryimage/upload/",
+        "filebrowserImageUploadUrl": "/admin/bulletins/entryimage/upload/",
+        "filebrowserBrowseUrl": "/admin/bulletins/entryimage/browse/",
+        "filebrowserImageBrowseUrl": "/admin/bulletins/entryimage/browse/",
+        "filebrowserUploadMethod": "xhr",
+        "image_previewText": " ",
     }
 }
+
+# Uploaded images (bulletins/images.py): bytes per file, and pixels (width × height) checked from
+# the header before decoding, far below Pillow's decompression-bomb threshold (~179 megapixels).
+IMAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+IMAGE_MAX_PIXELS = 40_000_000
