@@ -1,6 +1,7 @@
 from .issues import Entry, EntryPerson, Issue, IssueQuerySet, Section
 from .registry import Person, PersonTitle, Unit
 from .site import SiteSettings
+from .wording import WordRule
 
 __all__ = [
     "Entry",
@@ -12,4 +13,5 @@ __all__ = [
     "Section",
     "SiteSettings",
     "Unit",
+    "WordRule",
 ]
