@@ -4,6 +4,7 @@ import zipfile
 
 import pytest
 from docx import Document
+from django.urls import reverse
 from django.utils import timezone
 from docx.shared import RGBColor
 
@@ -11,7 +12,7 @@ from bulletins.export_docx import filename, issue_to_docx
 from bulletins.models import SiteSettings
 
 from .bulletin_sample import make_sample_issue, sample_sections
-from .factories import make_entry, make_issue
+from .factories import make_entry, make_issue, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,29 @@ def test_masthead_follows_site_settings_and_uses_today_for_unpublished_issue():
 
 def test_filename_is_year_and_number():
     assert filename(make_issue(year=2023, number=13)) == "2023年第13期.docx"
+
+
+# The admin download
+
+
+def test_admin_download_is_a_docx_named_by_year_and_number(client):
+    client.force_login(make_user(roles=["编辑"], is_staff=True))
+    issue = make_issue(year=2023, number=13)
+    make_entry(issue)
+    response = client.get(reverse("bulletins_admin:issue_export_docx", args=[issue.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="2023-13.docx"')
+    assert "filename*=UTF-8''2023%E5%B9%B4%E7%AC%AC13%E6%9C%9F.docx" in disposition
+    assert Document(io.BytesIO(response.content)).paragraphs[1].text == "第13期"
+
+
+def test_admin_download_url_is_under_the_issue_admin():
+    assert reverse("bulletins_admin:issue_export_docx", args=[7]) == "/admin/bulletins/issue/7/export.docx"
+
+
+def test_admin_download_needs_view_issue_permission(client):
+    client.force_login(make_user(is_staff=True))
+    issue = make_issue()
+    assert client.get(reverse("bulletins_admin:issue_export_docx", args=[issue.pk])).status_code == 403
