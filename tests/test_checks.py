@@ -129,6 +129,12 @@ def test_three_character_name_one_off_is_found(registry, issue):
     assert "高鹏凌" in finding.suggestion
 
 
+def test_misspelt_name_with_a_wrong_title_gets_the_registered_title_in_the_suggestion(registry, issue):
+    entry_with(issue, "近日，副市长高鹏玲调研。")
+    [finding] = run_checks(issue)
+    assert finding.suggestion == "市委副书记、市长高鹏凌"
+
+
 def test_words_after_a_title_are_not_taken_for_names(registry, issue):
     entry_with(issue, "市长指出，部长强调，市人大常委会主任委员会议召开，局长何时到场，主任一行调研，书记处召开会议。")
     assert run_checks(issue) == []

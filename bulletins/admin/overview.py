@@ -71,7 +71,9 @@ def _quiet_rows(units):
 
 def overview_view(request):
     require_view_issue(request)
-    form = OverviewForm(request.GET or None)
+    default_start, default_end = default_period()
+    defaults = {"start": default_start.isoformat(), "end": default_end.isoformat(), "last": DEFAULT_LAST}
+    form = OverviewForm({**defaults, **{key: value for key, value in request.GET.items() if value}})
     start, end, last = form.values()
     issues = overview.published_between(start, end)
     if request.GET.get("format") == "csv":

@@ -12,6 +12,7 @@ from bulletins.models import Entry
 from .findings import WARNING, Finding
 
 _SPACE = re.compile(r"\s+")
+EXCERPT = 40
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _PUNCTUATION = str.maketrans(",.;:?!()", "，。；：？！（）")
 SNIPPET = 20
@@ -20,6 +21,10 @@ MIN_REPEAT_LENGTH = 10
 
 def normalise(text):
     return _SPACE.sub("", text or "").translate(_PUNCTUATION)
+
+
+def _excerpt(text):
+    return text if len(text) <= EXCERPT else text[:EXCERPT] + "…"
 
 
 def _is_empty(entry):
@@ -64,7 +69,7 @@ def check_repeats(context):
         if key in seen:
             yield Finding(
                 severity=WARNING, code="repeat", entry=checked.entry, where=checked.where,
-                text=checked.text[:40], message=f"与本期{seen[key]}重复。", suggestion="删除重复的条目",
+                text=_excerpt(checked.text), message=f"与本期{seen[key]}重复。", suggestion="删除重复的条目",
             )
         else:
             seen[key] = checked.where
@@ -86,7 +91,7 @@ def check_repeats(context):
         earlier_issue = earlier_by_text.get(normalise(checked.text))
         if earlier_issue is not None:
             yield Finding(
-                severity=WARNING, code="repeat", entry=checked.entry, where=checked.where, text=checked.text[:40],
+                severity=WARNING, code="repeat", entry=checked.entry, where=checked.where, text=_excerpt(checked.text),
                 message=f"与{earlier_issue.year}年第{earlier_issue.number}期的条目重复。", suggestion="删除或改写该条目",
             )
 

@@ -219,9 +219,11 @@ def check_near_names(context, registry):
                     same_surname = candidate[0] == name[0]
                     if not same_surname and not run_fits(run, _parts(registry.all_titles(name))):
                         continue  # most likely someone else, not a misspelling
+                    held = registry.titles_at(name, context.date)
+                    title = run.display if not held or run_fits(run, _parts(held)) else "、".join(held)
                     yield Finding(
                         severity=BLOCKING, code="near_name", entry=checked.entry, where=checked.where,
                         text=f"{run.display}{candidate}",
                         message=f"人名疑似写错：“{candidate}”与登记的“{name}”只差一个字。",
-                        suggestion=f"{run.display}{name}",
+                        suggestion=f"{title}{name}",
                     )
