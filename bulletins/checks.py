@@ -10,6 +10,12 @@ Interface for the workflow and the admin:
 - `format_findings(findings) -> str`: one Chinese line per finding, for messages and the
   audit log.
 
+In the workflow, e.g. at sign-off:
+
+    findings = run_checks(issue)
+    if blocking(findings) and not override_reason:
+        raise WorkflowError("存在须改的校对问题，不能签发：\n" + format_findings(blocking(findings)))
+
 Checks (in `bulletins/proofreading/`): a registry person with a title not theirs at the
 issue's date, a name one character off a registry name, the word list (WordRule), entry dates
 (after the issue, long before the previous issue, unreadable), empty sections and entries,

@@ -57,6 +57,12 @@ def test_masthead_is_followed_by_a_red_rule(sample_docx):
     assert bottom.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}color") == "FF0000"
 
 
+def test_red_rule_is_in_the_schema_order_word_requires(sample_docx):
+    office = Document(io.BytesIO(sample_docx)).paragraphs[2]
+    tags = [child.tag.rsplit("}", 1)[1] for child in office._p.pPr]
+    assert tags.index("pBdr") < tags.index("tabs")
+
+
 def test_every_section_and_entry_of_the_sample_is_present(sample_docx):
     texts = paragraphs(sample_docx)
     for section_name, entries in sample_sections():

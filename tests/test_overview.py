@@ -4,7 +4,8 @@ import io
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.test import RequestFactory
 
 from bulletins import overview
 from bulletins.models import Issue, Unit
@@ -151,7 +152,9 @@ def test_overview_page_lists_units_to_chase(client, staff, archive):
 
 
 def test_overview_defaults_to_the_last_three_issues(client, staff, archive):
-    assert client.get(URL).context["last"] == 3
+    response = client.get(URL)
+    assert response.context["last"] == 3
+    assert 'name="last" value="3"' in response.content.decode()
 
 
 def test_invalid_period_shows_an_error_and_falls_back_to_defaults(client, staff, archive):
@@ -211,3 +214,16 @@ def test_overview_query_count_does_not_grow_with_the_archive(client, staff, arch
         make_entry(issue).units.set(Unit.objects.all()[:3])
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(URL, PERIOD)
+
+
+def test_admin_index_link_include_points_to_the_overview(staff):
+    request = RequestFactory().get("/admin/")
+    request.user = staff
+    html = render_to_string("admin/includes/overview_link.html", request=request)
+    assert f'href="{URL}"' in html and "创建工作概览" in html
+
+
+def test_admin_index_link_is_hidden_without_view_issue(client):
+    request = RequestFactory().get("/admin/")
+    request.user = make_user(roles=["审计员"], is_staff=True)
+    assert "创建工作概览" not in render_to_string("admin/includes/overview_link.html", request=request)
