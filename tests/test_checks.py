@@ -11,6 +11,7 @@ from .factories import make_entry, make_issue, make_person, make_published_issue
 pytestmark = pytest.mark.django_db
 
 ISSUE_DAY = datetime.datetime(2023, 4, 6, 10, tzinfo=datetime.timezone.utc)
+PREVIOUS_DAY = datetime.datetime(2023, 3, 20, tzinfo=datetime.timezone.utc)
 
 
 @pytest.fixture
@@ -199,14 +200,14 @@ def test_entry_dated_after_the_issue_is_a_warning(issue):
 
 
 def test_entry_dated_long_before_the_previous_issue_is_a_warning(issue):
-    make_published_issue(year=2023, number=12, published_at=datetime.datetime(2023, 3, 20, tzinfo=datetime.timezone.utc))
+    make_published_issue(year=2023, number=12, published_at=PREVIOUS_DAY)
     entry_with(issue, "去年会议。", date_text="11月1日", event_date=datetime.date(2022, 11, 1))
     [finding] = run_checks(issue)
     assert finding.code == "date" and "上一期" in finding.message
 
 
 def test_entry_dated_shortly_before_the_previous_issue_is_fine(issue):
-    make_published_issue(year=2023, number=12, published_at=datetime.datetime(2023, 3, 20, tzinfo=datetime.timezone.utc))
+    make_published_issue(year=2023, number=12, published_at=PREVIOUS_DAY)
     entry_with(issue, "会议召开。", date_text="3月1日", event_date=datetime.date(2023, 3, 1))
     assert run_checks(issue) == []
 

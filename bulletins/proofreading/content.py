@@ -73,7 +73,8 @@ def check_repeats(context):
             )
         else:
             seen[key] = checked.where
-    snippets = {_snippet(checked.text) for checked in context.entries if len(normalise(checked.text)) >= MIN_REPEAT_LENGTH}
+    long_enough = [checked for checked in context.entries if len(normalise(checked.text)) >= MIN_REPEAT_LENGTH]
+    snippets = {_snippet(checked.text) for checked in long_enough}
     snippets.discard("")
     if not snippets:
         return
