@@ -17,6 +17,8 @@ _CONTENT = [
     "bulletins.delete_entryperson",
     "bulletins.view_section", "bulletins.view_person", "bulletins.view_unit", "bulletins.view_persontitle",
 ]
+_WORD_LIST = ["bulletins.view_wordrule", "bulletins.add_wordrule", "bulletins.change_wordrule",
+              "bulletins.delete_wordrule"]
 _REGISTRY = [
     "bulletins.add_person", "bulletins.change_person",
     "bulletins.add_persontitle", "bulletins.change_persontitle", "bulletins.delete_persontitle",
@@ -25,9 +27,9 @@ _REGISTRY = [
 ]
 
 ROLE_PERMISSIONS = {
-    EDITOR: [*_CONTENT, *_REGISTRY, "bulletins.add_issue", "bulletins.submit_issue"],
-    REVIEWER: [*_CONTENT, *_REGISTRY, "bulletins.review_issue"],
-    SIGNER: [*_CONTENT, *_REGISTRY, "bulletins.sign_issue", "bulletins.change_sitesettings",
+    EDITOR: [*_CONTENT, *_REGISTRY, "bulletins.view_wordrule", "bulletins.add_issue", "bulletins.submit_issue"],
+    REVIEWER: [*_CONTENT, *_REGISTRY, *_WORD_LIST, "bulletins.review_issue"],
+    SIGNER: [*_CONTENT, *_REGISTRY, *_WORD_LIST, "bulletins.sign_issue", "bulletins.change_sitesettings",
              "bulletins.view_sitesettings"],
     ADMINISTRATOR: ["accounts.view_user", "accounts.add_user", "accounts.change_user", "auth.view_group",
                     "bulletins.view_sitesettings", "bulletins.change_sitesettings"],
@@ -43,16 +45,19 @@ def sync_roles(apps, schema_editor=None):
 
     # Permissions are normally created after migrate; a data migration needs them now.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for role, names in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
-        permissions = []
-        for name in names:
-            app_label, codename = name.split(".")
-            permissions.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-        group.permissions.set(permissions)
+        wanted = [name.split(".") for name in names]
+        # A permission of a model that a later migration creates does not exist yet; the
+        # post_migrate sync (accounts.apps) grants it once every migration has run.
+        query = Permission.objects.none()
+        for app_label, codename in wanted:
+            query |= Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(query)

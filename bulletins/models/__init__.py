@@ -2,6 +2,7 @@ from .images import EntryImage
 from .issues import Entry, EntryPerson, Issue, IssueQuerySet, Section
 from .registry import Person, PersonTitle, Unit
 from .site import SiteSettings
+from .wording import WordRule
 
 __all__ = [
     "Entry",
@@ -14,4 +15,5 @@ __all__ = [
     "Section",
     "SiteSettings",
     "Unit",
+    "WordRule",
 ]

@@ -1,0 +1,1 @@
+"""The individual proofreading checks; `bulletins.checks.run_checks` runs them all."""
