@@ -50,3 +50,13 @@ def make_unit(name="市残疾人联合会", short_names="市残联", **fields):
 
 def link_person(entry, person, title_as_written=""):
     return EntryPerson.objects.create(entry=entry, person=person, title_as_written=title_as_written)
+
+
+# Workflow ------------------------------------------------------------------------
+
+
+def make_staff(*roles, **fields):
+    """An admin user holding `roles` (编辑/审核/签发…), with an email address for notifications."""
+    username = fields.pop("username", None) or f"staff{next(_numbers)}"
+    fields.setdefault("email", f"{username}@example.cn")
+    return make_user(username, roles=roles, is_staff=True, **fields)
