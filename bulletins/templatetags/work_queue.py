@@ -42,4 +42,4 @@ def work_queue(user):
     boxes.append(("被退回的稿件", returned_drafts(user), "没有被退回的稿件。"))
     boxes.append(("定时发布", Issue.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
                   .order_by("published_at"), "没有定时发布的期刊。"))
-    return [(title, list(issues[:20]), empty) for title, issues, empty in boxes]
+    return [(title, list(issues.select_related("updated_by")[:20]), empty) for title, issues, empty in boxes]
