@@ -122,7 +122,7 @@ def describe_change(issue):
 
 def _lock(issue, *, expected_version):
     """The issue re-read under a row lock; refused if it changed since the caller read it."""
-    current = Issue.objects.select_for_update().select_related("updated_by").get(pk=issue.pk)
+    current = Issue.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=issue.pk)
     expected = issue.version if expected_version is None else int(expected_version)
     if current.version != expected or current.status != issue.status:
         raise WorkflowError(

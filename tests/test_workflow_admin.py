@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
@@ -323,3 +325,33 @@ def test_list_action_withdraw_without_reason_changes_nothing(client):
     response = act(client, "withdraw_selected", [issue], post="yes", comment="")
     assert "请填写" in response.content.decode()
     assert Issue.objects.get(pk=issue.pk).status == Status.PUBLISHED
+
+
+def test_editor_adds_a_new_issue_as_a_draft_stamped_with_the_user(client):
+    editor = login(client, EDITOR)
+    response = client.post(reverse("admin:bulletins_issue_add"), {
+        "year": 2026, "number": 3, "title": "", "source": "市创文办", "expected_version": "",
+        "entries-TOTAL_FORMS": 0, "entries-INITIAL_FORMS": 0, "entries-MIN_NUM_FORMS": 0,
+        "entries-MAX_NUM_FORMS": 1000,
+    })
+    assert response.status_code == 302
+    issue = Issue.objects.get(year=2026, number=3)
+    assert (issue.status, issue.created_by, issue.version) == (Status.DRAFT, editor, 1)
+
+
+def test_reviewer_may_not_add_issues(client):
+    login(client, REVIEWER)
+    assert client.get(reverse("admin:bulletins_issue_add")).status_code == 403
+
+
+def test_only_drafts_may_be_deleted(client):
+    login(client, EDITOR)
+    draft, in_review = make_issue(), make_issue(status=Status.IN_REVIEW)
+    client.post(reverse("admin:bulletins_issue_delete", args=[in_review.pk]), {"post": "yes"})
+    assert Issue.objects.filter(pk=in_review.pk).exists()
+
+
+def test_publish_form_offers_a_default_schedule_time_in_local_form(client):
+    login(client, SIGNER)
+    html = client.get(change_url(make_issue(status=Status.AWAITING_SIGNOFF))).content.decode()
+    assert re.search(r'name="publish_at" id="id_publish_at" value="\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"', html)

@@ -42,7 +42,9 @@ class IssueForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk:
             # The admin runs the whole save in one transaction, so this lock holds until it commits.
-            current = Issue.objects.select_for_update().select_related("updated_by").get(pk=self.instance.pk)
+            current = (
+                Issue.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=self.instance.pk)
+            )
             if cleaned.get("expected_version") != current.version:
                 self.conflict = current
                 raise forms.ValidationError(
