@@ -132,7 +132,8 @@ def diff(old_version, new_version):
         if (before.section, before.order) != (entry.section, entry.order):
             result.entries.append(EntryChange("moved", entry, old=before))
         if before.text != entry.text:
-            result.entries.append(EntryChange("changed", entry, old=before, text_diff=inline_diff(before.text, entry.text)))
+            text_diff = inline_diff(before.text, entry.text)
+            result.entries.append(EntryChange("changed", entry, old=before, text_diff=text_diff))
     for pk, entry in old_entries.items():
         if pk not in new_entries:
             result.entries.append(EntryChange("removed", entry))

@@ -12,7 +12,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from reversion.models import Version
 
 from accounts import audit
 from bulletins import checks, workflow
