@@ -120,3 +120,43 @@ def test_list_action_rereads_the_state_under_lock():
                              {"action": "pass_selected", ACTION_CHECKBOX_NAME: [issue.pk], "index": 0}, follow=True)
     assert Issue.objects.get(pk=issue.pk).status == Issue.Status.DRAFT
     assert "不能通过审核" in response.content.decode()
+
+
+def entry_data(client, entry):
+    response = client.get(reverse("admin:bulletins_entry_change", args=[entry.pk]))
+    form = response.context["adminform"].form
+    return {"issue": entry.issue_id, "section": entry.section_id, "order": entry.order, "body": entry.body,
+            "date_text": "", "event_date": "", "expected_issue_version": form["expected_issue_version"].value(),
+            "entry_people-TOTAL_FORMS": 0, "entry_people-INITIAL_FORMS": 0, "entry_people-MIN_NUM_FORMS": 0,
+            "entry_people-MAX_NUM_FORMS": 1000}
+
+
+def test_second_save_on_the_entry_page_is_refused(two_editors, issue):
+    first, second = two_editors
+    entry = issue.entries.get()
+    url = reverse("admin:bulletins_entry_change", args=[entry.pk])
+    data_first, data_second = entry_data(first, entry), entry_data(second, entry)
+    assert first.post(url, {**data_first, "body": "<p>王丽改的正文。</p>"}).status_code == 302
+    response = second.post(url, {**data_second, "body": "<p>李军改的正文。</p>"})
+    assert response.status_code == 200
+    assert "重新载入最新内容" in response.content.decode()
+    assert Entry.objects.get(pk=entry.pk).plain_text == "王丽改的正文。"
+
+
+def test_entry_page_save_makes_the_open_issue_page_stale(two_editors, issue):
+    first, second = two_editors
+    entry = issue.entries.get()
+    issue_data = form_data(first, issue)
+    second.post(reverse("admin:bulletins_entry_change", args=[entry.pk]), entry_data(second, entry))
+    response = first.post(reverse("admin:bulletins_issue_change", args=[issue.pk]), {**issue_data, "source": "旧页"})
+    assert response.status_code == 200
+    assert Issue.objects.get(pk=issue.pk).source == "市创文办"
+
+
+def test_entry_page_save_stores_a_revision_of_the_issue(two_editors, issue):
+    from bulletins.revisions import versions_of
+
+    _, second = two_editors
+    entry = issue.entries.get()
+    second.post(reverse("admin:bulletins_entry_change", args=[entry.pk]), entry_data(second, entry))
+    assert versions_of(issue).get().revision.comment == "修改条目"

@@ -54,6 +54,32 @@ class IssueForm(forms.ModelForm):
         return cleaned
 
 
+class EntryAdminForm(EntryForm):
+    """An entry edited on its own page is part of its issue: the issue's version guards it too."""
+
+    expected_issue_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if self.instance.pk:
+            self.fields["expected_issue_version"].initial = self.instance.issue.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            issues = Issue.objects.select_for_update(of=("self",)).select_related("updated_by")
+            current = issues.get(pk=self.instance.issue_id)
+            if cleaned.get("expected_issue_version") != current.version:
+                self.conflict = current
+                raise forms.ValidationError(
+                    f"保存失败：“{current}”已被{workflow.describe_change(current)}修改，您的修改没有保存。"
+                    "请重新打开本页，在最新内容上再修改。",
+                    code="conflict",
+                )
+        return cleaned
+
+
 class EditableWithIssueMixin:
     """Entries of an issue are edited only by those who may edit the issue in its state."""
 
@@ -426,14 +452,20 @@ class IssueAdmin(admin.ModelAdmin):
 
 @admin.register(Entry)
 class EntryAdmin(EditableWithIssueMixin, admin.ModelAdmin):
-    form = EntryForm
+    form = EntryAdminForm
     list_display = ["__str__", "issue", "section", "order", "date_text"]
     list_filter = ["section", "issue__year"]
     search_fields = ["plain_text"]
     autocomplete_fields = ["units"]
     list_select_related = ["issue", "section"]
-    fields = ["issue", ("section", "order"), ("date_text", "event_date"), "body", "units"]
+    fields = ["issue", ("section", "order"), ("date_text", "event_date"), "body", "units", "expected_issue_version"]
     inlines = [EntryPersonInline]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            return [name for name in fields if name != "expected_issue_version"]
+        return fields
 
     def _may_edit(self, request, entry):
         return entry is None or workflow.may_edit(request.user, entry.issue)
@@ -455,17 +487,23 @@ class EntryAdmin(EditableWithIssueMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # An entry saved on its own page is still a change of its issue: new version and revision.
-        issue = Issue.objects.select_for_update().get(pk=form.instance.issue_id)
-        issue.version += 1
-        issue.updated_by = request.user
-        issue.save(update_fields=["version", "updated_by", "updated_at"])
-        save_revision(issue, user=request.user, comment="更正（条目）" if issue.status == Issue.Status.PUBLISHED
-                      else "修改条目")
+        # An entry saved on its own page is still a change of its issue(s): new version and revision.
+        issue_ids = {form.instance.issue_id}
+        if change and "issue" in form.changed_data:
+            issue_ids.add(form.initial.get("issue"))
+        for issue in Issue.objects.select_for_update().filter(pk__in=issue_ids):
+            self._touch(request, issue)
+            comment = "更正（条目）" if issue.status == Issue.Status.PUBLISHED else "修改条目"
+            save_revision(issue, user=request.user, comment=comment)
 
     def delete_model(self, request, obj):
         issue = obj.issue
-        super().delete_model(request, obj)
+        with reversion.create_revision(manage_manually=True):
+            super().delete_model(request, obj)
+            self._touch(request, issue)
+            save_revision(issue, user=request.user, comment="删除条目")
+
+    def _touch(self, request, issue):
         issue.version += 1
         issue.updated_by = request.user
         issue.save(update_fields=["version", "updated_by", "updated_at"])
