@@ -132,12 +132,16 @@ def _lock(issue, *, expected_version):
     return current
 
 
-def _perform(issue, *, action, by, comment="", expected_version=None, request=None, apply=None, detail=""):
-    transition = TRANSITIONS[action]
+def _require_permission(issue, *, action, by, request):
     if not may_perform_anywhere(by, action):
-        audit.record(f"workflow.{action}", user=by, request=request, obj=issue, outcome="failure",
-                     detail="没有权限")
-        raise PermissionDenied(f"您没有“{transition.label}”的权限。")
+        audit.record(f"workflow.{action}", user=by, request=request, obj=issue, outcome="failure", detail="没有权限")
+        raise PermissionDenied(f"您没有“{TRANSITIONS[action].label}”的权限。")
+
+
+def _perform(issue, *, action, by, comment="", expected_version=None, request=None, apply=None, detail="",
+             also=None):
+    transition = TRANSITIONS[action]
+    _require_permission(issue, action=action, by=by, request=request)
     comment = (comment or "").strip()
     if transition.needs_comment and not comment:
         raise WorkflowError("撤稿必须填写原因。" if action == Action.WITHDRAW else "退回必须填写意见，说明需要修改什么。")
@@ -161,6 +165,8 @@ def _perform(issue, *, action, by, comment="", expected_version=None, request=No
         audit.record(f"workflow.{action}", user=by, request=request, obj=current,
                      detail="；".join(part for part in [f"{Status(from_status).label} → {current.get_status_display()}",
                                                         comment, detail] if part))
+        if also:
+            also(current)
         with reversion.create_revision(manage_manually=True):
             save_revision(current, user=by, comment=_revision_comment(record, current))
 
@@ -180,9 +186,8 @@ def _revision_comment(record, issue):
 
 def submit(issue, *, by, expected_version=None, request=None):
     """草稿 → 待审核. Proofreading findings come back as warnings; they do not stop the submit."""
-    findings = checks.run_checks(issue)
     outcome = _perform(issue, action=Action.SUBMIT, by=by, expected_version=expected_version, request=request)
-    outcome.findings = findings
+    outcome.findings = checks.run_checks(issue)
     return outcome
 
 
@@ -204,6 +209,7 @@ def publish(issue, *, by, at=None, override_reason="", expected_version=None, re
     Blocking proofreading findings refuse the publish unless `override_reason` is given; the
     override is audited on its own.
     """
+    _require_permission(issue, action=Action.PUBLISH, by=by, request=request)
     now = timezone.now()
     if at is not None and at < now - PUBLISH_TIME_TOLERANCE:
         raise WorkflowError("定时发布的时间已经过去，请选择将来的时间，或选择立即发布。")
@@ -212,22 +218,21 @@ def publish(issue, *, by, at=None, override_reason="", expected_version=None, re
     findings = checks.run_checks(issue)
     blocking = checks.blocking(findings)
     if blocking and not override_reason:
-        if may_perform_anywhere(by, Action.PUBLISH):
-            raise BlockingFindings(blocking)
-        raise PermissionDenied("您没有“签发发布”的权限。")
+        raise BlockingFindings(blocking)
 
     def apply(current):
         current.published_at = publish_at
         current.withdrawn_reason = ""
 
+    def audit_override(current):
+        audit.record("workflow.override", user=by, request=request, obj=current,
+                     detail=f"理由：{override_reason}；问题：" + "；".join(f.message for f in blocking))
+
     outcome = _perform(
         issue, action=Action.PUBLISH, by=by, comment=override_reason if blocking else "",
-        expected_version=expected_version, request=request, apply=apply,
+        expected_version=expected_version, request=request, apply=apply, also=audit_override if blocking else None,
         detail=f"定时发布于 {timezone.localtime(publish_at):%Y-%m-%d %H:%M}" if publish_at > now else "",
     )
-    if blocking:
-        audit.record("workflow.override", user=by, request=request, obj=issue,
-                     detail=f"理由：{override_reason}；问题：" + "；".join(f.message for f in blocking))
     outcome.findings = findings
     return outcome
 

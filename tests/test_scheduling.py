@@ -57,3 +57,11 @@ def test_issue_page_shows_scheduled_status(client, scheduled):
     with time_machine.travel(SIGN_OFF, tick=False):
         html = client.get(reverse("admin:bulletins_issue_change", args=[scheduled.pk])).content.decode()
     assert "定时发布（2026-03-01 20:00）" in html
+
+
+def test_admin_list_filters_scheduled_issues(client, scheduled):
+    make_issue(year=2026, number=6, status=Issue.Status.PUBLISHED, published_at=SIGN_OFF - datetime.timedelta(days=1))
+    client.force_login(make_staff("签发"))
+    with time_machine.travel(SIGN_OFF, tick=False):
+        response = client.get(reverse("admin:bulletins_issue_changelist"), {"visibility": "scheduled"})
+    assert list(response.context["cl"].result_list) == [scheduled]

@@ -113,6 +113,21 @@ class EntryPersonInline(admin.TabularInline):
     autocomplete_fields = ["person"]
 
 
+class VisibilityFilter(admin.SimpleListFilter):
+    title = "公开情况"
+    parameter_name = "visibility"
+
+    def lookups(self, request, model_admin):
+        return [("scheduled", "定时发布中"), ("public", "已公开")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "scheduled":
+            return queryset.filter(status=Issue.Status.PUBLISHED, published_at__gt=timezone.now())
+        if self.value() == "public":
+            return queryset.filter(pk__in=Issue.objects.published())
+        return queryset
+
+
 def _parse_publish_time(request):
     if request.POST.get("when") != "scheduled":
         return None
@@ -132,7 +147,7 @@ class IssueAdmin(admin.ModelAdmin):
     list_display = ["title", "year", "number", "status_label", "is_published", "published_at", "updated_by",
                     "updated_at"]
     list_display_links = ["title"]
-    list_filter = ["year", "status", "entries__section"]
+    list_filter = ["year", "status", VisibilityFilter, "entries__section"]
     search_fields = ["title", "source"]
     date_hierarchy = "published_at"
     readonly_fields = ["status_label", "published_at", "withdrawn_reason", "created_by", "created_at", "updated_by",
