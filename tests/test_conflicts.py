@@ -160,3 +160,41 @@ def test_entry_page_save_stores_a_revision_of_the_issue(two_editors, issue):
     entry = issue.entries.get()
     second.post(reverse("admin:bulletins_entry_change", args=[entry.pk]), entry_data(second, entry))
     assert versions_of(issue).get().revision.comment == "修改条目"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_simultaneous_transitions_only_one_wins():
+    import threading
+
+    from django.db import connection
+
+    from bulletins import workflow
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    issue = make_issue(status=Issue.Status.IN_REVIEW)
+    reviewers = [make_staff("审核"), make_staff("审核")]
+    results, start = [], threading.Barrier(2)
+
+    def act(user, action):
+        stale = Issue.objects.get(pk=issue.pk)
+        start.wait()
+        try:
+            if action == "pass":
+                workflow.pass_review(stale, by=user)
+            else:
+                workflow.return_issue(stale, by=user, comment="退回")
+            results.append("done")
+        except workflow.WorkflowError:
+            results.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=act, args=(reviewers[0], "pass")),
+               threading.Thread(target=act, args=(reviewers[1], "return"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["done", "refused"]
+    assert Issue.objects.get(pk=issue.pk).version == 2
