@@ -16,6 +16,7 @@ _CONTENT = [
     "bulletins.view_entryperson", "bulletins.add_entryperson", "bulletins.change_entryperson",
     "bulletins.delete_entryperson",
     "bulletins.view_section", "bulletins.view_person", "bulletins.view_unit", "bulletins.view_persontitle",
+    "bulletins.view_issuetransition",
 ]
 _WORD_LIST = ["bulletins.view_wordrule", "bulletins.add_wordrule", "bulletins.change_wordrule",
               "bulletins.delete_wordrule"]
@@ -33,7 +34,7 @@ ROLE_PERMISSIONS = {
              "bulletins.view_sitesettings"],
     ADMINISTRATOR: ["accounts.view_user", "accounts.add_user", "accounts.change_user", "auth.view_group",
                     "bulletins.view_sitesettings", "bulletins.change_sitesettings"],
-    AUDITOR: ["accounts.view_auditevent", "accounts.export_auditevent"],
+    AUDITOR: ["accounts.view_auditevent", "accounts.export_auditevent", "bulletins.view_issuetransition"],
 }
 
 ROLES = list(ROLE_PERMISSIONS)

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class BulletinsConfig(AppConfig):
     name = "bulletins"
     verbose_name = "简报"
+
+    def ready(self):
+        from . import revisions  # noqa: F401  (registers the models with django-reversion)

@@ -28,13 +28,22 @@ def _clear_cache():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _restore_migration_data_after_flush(request, django_db_blocker):
-    """A transactional test (live_server) ends with a flush that also removes what the data
-    migrations made (sections, roles); put it back so later tests on this worker see it."""
-    yield
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
+def _is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    by_marker = marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    return bool(by_marker or {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush (its fixtures are torn down by now), put back what
+    the data migrations made so the tests that follow on this worker see it."""
+    result = yield
+    if _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
         from .factories import restore_migration_data
 
-        with django_db_blocker.unblock():
+        with item.config.stash[blocking_manager_key].unblock():
             restore_migration_data()
+    return result

@@ -21,23 +21,17 @@ def make_user(username=None, *, roles=(), password="Wenming-Test-2026!", **field
 
 
 def restore_migration_data():
-    """Recreate the role groups and sections: a transactional test's flush (live_server) removes
-    what the data migrations made, so browser tests call this first."""
+    """Recreate what the data migrations made (sections, roles, word list): a transactional
+    test's flush (live_server, browser) removes it. Every step is idempotent."""
     import importlib
 
     from django.apps import apps
-    from django.contrib.auth.models import Permission
 
-    from accounts.roles import ROLE_PERMISSIONS
+    from accounts.roles import sync_roles
 
     importlib.import_module("bulletins.migrations.0002_sections").create_sections(apps, None)
-
-    for role, names in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        group.permissions.set(
-            Permission.objects.get(content_type__app_label=name.split(".")[0], codename=name.split(".")[1])
-            for name in names
-        )
+    importlib.import_module("bulletins.migrations.0005_seed_word_rules").seed(apps, None)
+    sync_roles(apps)
 
 
 def make_issue(*, year=2023, number=None, status=Issue.Status.DRAFT, published_at=None, **fields):
@@ -70,3 +64,13 @@ def make_unit(name="市残疾人联合会", short_names="市残联", **fields):
 
 def link_person(entry, person, title_as_written=""):
     return EntryPerson.objects.create(entry=entry, person=person, title_as_written=title_as_written)
+
+
+# Workflow ------------------------------------------------------------------------
+
+
+def make_staff(*roles, **fields):
+    """An admin user holding `roles` (编辑/审核/签发…), with an email address for notifications."""
+    username = fields.pop("username", None) or f"staff{next(_numbers)}"
+    fields.setdefault("email", f"{username}@example.cn")
+    return make_user(username, roles=roles, is_staff=True, **fields)

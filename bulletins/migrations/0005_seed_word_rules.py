@@ -1,8 +1,5 @@
-"""Seed the proofreading word list with a few real 规范表述 and let the content roles use it.
-
-The permissions are added here (not through accounts.roles.sync_roles) because sync_roles
-runs in an earlier migration, before the WordRule model exists.
-"""
+"""Seed the proofreading word list with a few real 规范表述 (the roles' rights to edit the
+list are in accounts.roles)."""
 
 from django.db import migrations
 
@@ -21,32 +18,12 @@ RULES = [
     ("十四五规划", "“十四五”规划", WARNING, "“十四五”须加引号。"),
 ]
 
-ROLE_PERMISSIONS = {
-    "编辑": ["view_wordrule"],
-    "审核": ["view_wordrule", "add_wordrule", "change_wordrule", "delete_wordrule"],
-    "签发": ["view_wordrule", "add_wordrule", "change_wordrule", "delete_wordrule"],
-}
 
 
 def seed(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
     WordRule = apps.get_model("bulletins", "WordRule")
     for wrong, right, severity, note in RULES:
         WordRule.objects.get_or_create(wrong=wrong, defaults={"right": right, "severity": severity, "note": note})
-
-    app_config = apps.get_app_config("bulletins")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in ROLE_PERMISSIONS.items():
-        group = Group.objects.filter(name=role).first()
-        if group is not None:
-            group.permissions.add(
-                *Permission.objects.filter(content_type__app_label="bulletins", codename__in=codenames)
-            )
 
 
 class Migration(migrations.Migration):

@@ -3,6 +3,7 @@ from .issues import Entry, EntryPerson, Issue, IssueQuerySet, Section
 from .registry import Person, PersonTitle, Unit
 from .site import SiteSettings
 from .wording import WordRule
+from .workflow import IssueTransition
 
 __all__ = [
     "Entry",
@@ -10,6 +11,7 @@ __all__ = [
     "EntryPerson",
     "Issue",
     "IssueQuerySet",
+    "IssueTransition",
     "Person",
     "PersonTitle",
     "Section",
