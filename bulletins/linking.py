@@ -191,10 +191,10 @@ def suggest_new_people(text, registry=None):
 
 @transaction.atomic
 def link_entry(entry, *, registry=None):
-    """Link the people and units the entry names; keep links the editor added by hand.
+    """Link the people and units the entry names, with the title as written in this entry.
 
-    People get the title as written in this entry; a person whose name is no longer in the
-    text is unlinked. Returns the Mentions found.
+    A registry person whose name is no longer in the text is unlinked; units are only added,
+    so a unit the editor linked by hand stays. Returns the Mentions found.
     """
     registry = registry or Registry.load()
     mentions = find_mentions(entry.plain_text, registry)
@@ -216,3 +216,10 @@ def link_entry(entry, *, registry=None):
     if units:
         entry.units.add(*units)
     return mentions
+
+
+def link_entries(entries, *, registry=None):
+    """link_entry for many entries with one registry load (the admin's save of an issue)."""
+    registry = registry or Registry.load()
+    for entry in entries:
+        link_entry(entry, registry=registry)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from bulletins.forms import EntryForm
+from bulletins.linking import link_entries, link_entry
 from bulletins.models import Entry, EntryPerson, Issue
 
 
@@ -48,6 +49,10 @@ class IssueAdmin(admin.ModelAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        link_entries(form.instance.entries.all())  # importer: link people and units named in the text
+
 
 @admin.register(Entry)
 class EntryAdmin(admin.ModelAdmin):
@@ -59,3 +64,7 @@ class EntryAdmin(admin.ModelAdmin):
     list_select_related = ["issue", "section"]
     fields = ["issue", ("section", "order"), ("date_text", "event_date"), "body", "units"]
     inlines = [EntryPersonInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        link_entry(form.instance)  # importer: link people and units named in the text

@@ -29,7 +29,7 @@ def existing_issue(parsed):
     return Issue.objects.filter(year=parsed.year, number=parsed.number).first()
 
 
-def import_issue(parsed, *, status=Issue.Status.DRAFT, replace=False, user=None, registry=None):
+def import_issue(parsed, *, status=Issue.Status.DRAFT, replace=False, user=None, request=None, registry=None):
     """Create (or with `replace`, rewrite) the issue of `parsed` in one transaction and return it."""
     if status not in STATUSES:
         raise ImportFailed(f"状态只能是 draft（草稿）或 published（已发布），而不是“{status}”。", filename=parsed.filename)
@@ -56,7 +56,7 @@ def import_issue(parsed, *, status=Issue.Status.DRAFT, replace=False, user=None,
         issue.save()
         count = _write_entries(issue, parsed, registry)
         audit.record(
-            "import", user=user, obj=issue,
+            "import", user=user, request=request, obj=issue,
             detail=f"{'覆盖' if replaced else '新建'}，{count}条，状态{issue.get_status_display()}，来自{parsed.filename or '粘贴的文本'}",
         )
     return issue
