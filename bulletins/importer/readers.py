@@ -2,6 +2,7 @@
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
 from .errors import ImportFailed
@@ -36,8 +37,8 @@ def docx_to_text(data, *, filename=""):
 
     try:
         document = Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as error:
-        raise ImportFailed(f"不是有效的Word（.docx）文件：{error}", filename=filename) from None
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise ImportFailed("不是有效的Word（.docx）文件，请用Word或WPS打开后另存为.docx再导入。", filename=filename) from None
     lines = []
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()
