@@ -13,9 +13,9 @@ from .errors import DuplicateIssue, ImportFailed
 STATUSES = (Issue.Status.DRAFT, Issue.Status.PUBLISHED)
 
 
-def section_for(name):
+def section_for(name, catalogue=None):
     """The catalogue section of that name; a new name is added after the others."""
-    section = Section.objects.filter(name=name).first()
+    section = catalogue.get(name) if catalogue is not None else Section.objects.filter(name=name).first()
     if section is not None:
         return section
     last = Section.objects.aggregate(last=Max("order"))["last"] or 0
@@ -65,8 +65,10 @@ def import_issue(parsed, *, status=Issue.Status.DRAFT, replace=False, user=None,
 def _write_entries(issue, parsed, registry):
     people, unit_links = [], []
     count = 0
+    catalogue = {section.name: section for section in Section.objects.all()}
     for parsed_section in parsed.sections:
-        section = section_for(parsed_section.name)
+        section = section_for(parsed_section.name, catalogue)
+        catalogue[section.name] = section
         for order, parsed_entry in enumerate(parsed_section.entries, start=1):
             entry = Entry.objects.create(
                 issue=issue, section=section, order=order,
