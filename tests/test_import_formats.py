@@ -82,6 +82,19 @@ def test_word_bulletin_with_only_a_masthead_takes_number_and_year_from_it():
     assert (parsed.year, parsed.number, parsed.title) == (2023, 13, "")
 
 
+def test_word_masthead_in_a_table_is_read_for_number_and_year():
+    document = Document()
+    table = document.add_table(rows=2, cols=1)
+    table.cell(0, 0).text = "文明城市创建"
+    table.cell(1, 0).text = "第5期　　巴中市创文办　　2024年3月1日"
+    document.add_paragraph("【同创资讯】")
+    document.add_paragraph("●近日,攀枝花市召开调度会。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    parsed = parse_text(extract_text(buffer.getvalue(), filename="5.docx"))
+    assert (parsed.year, parsed.number, len(parsed.entries)) == (2024, 5, 1)
+
+
 def test_word_file_imports_from_the_command(tmp_path):
     (tmp_path / "13.docx").write_bytes(word_bulletin())
     call_command("import_bulletin", str(tmp_path / "13.docx"), stdout=StringIO(), stderr=StringIO())

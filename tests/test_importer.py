@@ -242,6 +242,14 @@ def test_importing_again_is_refused_naming_the_existing_issue():
     assert Issue.objects.count() == 1 and Entry.objects.count() == 12
 
 
+def test_replace_keeps_a_published_issue_published_unless_told(tmp_path):
+    run(SAMPLE_PATH, "--status", "published")
+    run(SAMPLE_PATH, "--replace")
+    assert Issue.objects.published().count() == 1
+    run(SAMPLE_PATH, "--replace", "--status", "draft")
+    assert Issue.objects.get().status == Issue.Status.DRAFT
+
+
 def test_replace_rewrites_the_existing_issue(tmp_path):
     run(SAMPLE_PATH)
     issue = Issue.objects.get()

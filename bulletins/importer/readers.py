@@ -30,6 +30,23 @@ def decode_text(data, *, filename=""):
         ) from None
 
 
+def _docx_paragraphs(document):
+    """Body paragraphs in reading order, including those in tables (a masthead is often a table)."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in document.element.body.iterchildren():
+        if child.tag.endswith("}p"):
+            yield Paragraph(child, document)
+        elif child.tag.endswith("}tbl"):
+            seen = set()
+            for row in Table(child, document).rows:
+                for cell in row.cells:
+                    if id(cell._tc) not in seen:  # merged cells repeat
+                        seen.add(id(cell._tc))
+                        yield from cell.paragraphs
+
+
 def docx_to_text(data, *, filename=""):
     """The paragraphs of a Word 简报, one per line; list bullets become ●, headings 【…】."""
     from docx import Document
@@ -40,7 +57,7 @@ def docx_to_text(data, *, filename=""):
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise ImportFailed("不是有效的Word（.docx）文件，请用Word或WPS打开后另存为.docx再导入。", filename=filename) from None
     lines = []
-    for paragraph in document.paragraphs:
+    for paragraph in _docx_paragraphs(document):
         text = paragraph.text.strip()
         if not text:
             continue

@@ -29,12 +29,15 @@ def existing_issue(parsed):
     return Issue.objects.filter(year=parsed.year, number=parsed.number).first()
 
 
-def import_issue(parsed, *, status=Issue.Status.DRAFT, replace=False, user=None, request=None, registry=None):
-    """Create (or with `replace`, rewrite) the issue of `parsed` in one transaction and return it."""
-    if status not in STATUSES:
+def import_issue(parsed, *, status=None, replace=False, user=None, request=None, registry=None):
+    """Create (or with `replace`, rewrite) the issue of `parsed` in one transaction and return it.
+
+    `status` is draft or published; left out, a new issue is a draft and a replaced one keeps
+    its status (and its publish time when the text has none), so re-importing an archive with
+    `replace` never takes a published issue off the site by accident.
+    """
+    if status is not None and status not in STATUSES:
         raise ImportFailed(f"状态只能是 draft（草稿）或 published（已发布），而不是“{status}”。", filename=parsed.filename)
-    if status == Issue.Status.PUBLISHED and parsed.published_at is None:
-        raise ImportFailed("没有“时间:”行，不能以已发布状态导入；请补上发布时间或改为草稿导入。", filename=parsed.filename)
     if not parsed.entries:
         raise ImportFailed("没有任何条目（●），未导入。", filename=parsed.filename)
     registry = registry or Registry.load()
@@ -50,8 +53,10 @@ def import_issue(parsed, *, status=Issue.Status.DRAFT, replace=False, user=None,
             issue = Issue(year=parsed.year, number=parsed.number, created_by=user)
         issue.title = parsed.title
         issue.source = parsed.source
-        issue.status = status
-        issue.published_at = parsed.published_at
+        issue.status = status or (issue.status if replaced else Issue.Status.DRAFT)
+        issue.published_at = parsed.published_at or (issue.published_at if replaced else None)
+        if issue.status == Issue.Status.PUBLISHED and issue.published_at is None:
+            raise ImportFailed("没有“时间:”行，不能以已发布状态导入；请补上发布时间或改为草稿导入。", filename=parsed.filename)
         issue.updated_by = user
         issue.save()
         count = _write_entries(issue, parsed, registry)
@@ -73,7 +78,7 @@ def _write_entries(issue, parsed, registry):
             entry = Entry.objects.create(
                 issue=issue, section=section, order=order,
                 body=paragraphs_to_html(parsed_entry.paragraphs),
-                date_text=parsed_entry.date_text, event_date=parsed_entry.event_date,
+                date_text=parsed_entry.date_text[:20], event_date=parsed_entry.event_date,
             )
             count += 1
             mentions = find_mentions(entry.plain_text, registry)

@@ -27,8 +27,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="文件或目录")
-        parser.add_argument("--status", choices=["draft", "published"], default="draft",
-                            help="导入后的状态：draft 草稿（默认）或 published 已发布")
+        parser.add_argument("--status", choices=["draft", "published"], default=None,
+                            help="导入后的状态：draft 草稿（新导入的默认）或 published 已发布；--replace 时不写则保持原状态")
         parser.add_argument("--replace", action="store_true", help="同一期已存在时覆盖它")
 
     def handle(self, *args, paths, status, replace, verbosity=1, **options):
