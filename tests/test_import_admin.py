@@ -62,7 +62,8 @@ def test_preview_shows_sections_entries_dates_people_and_suggestions(client, edi
     assert "【领导活动】 5条" in content and "【他山之石】 1条" in content
     assert "2023-03-15" in content
     assert "市委常委、宣传部部长<strong>陶斌</strong>" in content
-    assert "副市长、市公安局局长<strong>何渝</strong>（名录中没有）" in content
+    assert "副市长、市公安局局长<strong>何渝</strong>（名录中没有" in content
+    assert "/admin/bulletins/person/add/?name=%E4%BD%95%E6%B8%9D" in content
 
 
 def test_preview_writes_nothing(client, editor):

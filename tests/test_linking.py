@@ -163,3 +163,19 @@ def test_saving_an_entry_in_the_admin_links_people_and_units(client):
     assert response.status_code == 302
     assert entry.entry_people.get().person == person
     assert list(entry.units.all()) == [unit]
+
+
+def test_saving_an_entry_in_the_admin_offers_unknown_people_without_adding_them(client):
+    from .factories import make_user
+
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    entry = make_entry(make_issue(), body="<p>旧的正文。</p>")
+    response = client.post(f"/admin/bulletins/entry/{entry.pk}/change/", {
+        "issue": entry.issue_id, "section": entry.section_id, "order": 1, "date_text": "3月13日",
+        "event_date": "2023-03-13", "body": "<p>3月13日,副市长、市公安局局长何渝主持召开会议。</p>",
+        "entry_people-TOTAL_FORMS": 0, "entry_people-INITIAL_FORMS": 0,
+    }, follow=True)
+    content = response.content.decode()
+    assert "人物名录里没有的人" in content and "副市长、市公安局局长何渝" in content
+    assert "/admin/bulletins/person/add/?name=%E4%BD%95%E6%B8%9D" in content
+    assert not Person.objects.filter(name="何渝").exists()

@@ -5,19 +5,43 @@ so nothing is kept on the server between the two steps.
 """
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from bulletins.importer import SUFFIXES, ImportFailed, extract_text, parse_text
 from bulletins.importer.writer import existing_issue, import_issue
-from bulletins.linking import Registry, find_mentions, suggest_new_people
+from bulletins.linking import Registry, find_mentions, link_entry, suggest_new_people
 from bulletins.models import Issue
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def add_person_url(suggestion):
+    """The admin's add-person form, filled in with the suggested name and title."""
+    query = urlencode({"name": suggestion.name, "title": suggestion.title})
+    return f"{reverse('admin:bulletins_person_add')}?{query}"
+
+
+def link_saved_entries(request, entries):
+    """After an entry is saved in the admin: link the people and units it names, and offer
+    title-plus-name patterns that match no registry person as new people (never added silently)."""
+    registry = Registry.load()
+    suggestions = []
+    for entry in entries:
+        link_entry(entry, registry=registry)
+        suggestions += [s for s in suggest_new_people(entry.plain_text, registry) if s not in suggestions]
+    if suggestions:
+        links = format_html_join(
+            "；", '<a href="{}" target="_blank" rel="noopener">{}{}</a>',
+            ((add_person_url(s), s.title, s.name) for s in suggestions),
+        )
+        messages.warning(request, format_html("正文中有人物名录里没有的人：{}。如属实，请点击加入名录。", links))
 
 
 class ImportForm(forms.Form):

@@ -1,8 +1,9 @@
 from django.contrib import admin
 
 from bulletins.forms import EntryForm
-from bulletins.linking import link_entries, link_entry
 from bulletins.models import Entry, EntryPerson, Issue
+
+from .importing import link_saved_entries
 
 
 class EntryInline(admin.StackedInline):
@@ -51,7 +52,7 @@ class IssueAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        link_entries(form.instance.entries.all())  # importer: link people and units named in the text
+        link_saved_entries(request, form.instance.entries.all())  # importer: link people and units in the text
 
 
 @admin.register(Entry)
@@ -67,4 +68,4 @@ class EntryAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        link_entry(form.instance)  # importer: link people and units named in the text
+        link_saved_entries(request, [form.instance])  # importer: link people and units in the text
