@@ -124,6 +124,18 @@ def test_paragraph_without_bullet_right_after_a_section_starts_an_entry_with_a_n
     assert parsed.notes[0].line == 3
 
 
+def test_bullet_alone_on_its_line_takes_the_next_line_as_its_text():
+    parsed = parse_text("2023年文明城市创建(第2期)\n【单位行动】\n●\n3月17日,市税务局开展宣讲。")
+    entry = parsed.entries[0]
+    assert entry.paragraphs == ["3月17日,市税务局开展宣讲。"] and entry.event_date == datetime.date(2023, 3, 17)
+    assert parsed.notes == []
+
+
+def test_entry_date_after_the_publish_time_is_noted():
+    parsed = parse_text("2023年文明城市创建(第2期)\n时间: 2023-02-01 08:00:00\n【单位行动】\n●12月28日,开展宣讲。")
+    assert "晚于发布时间" in parsed.notes[0].message
+
+
 def test_unreadable_publish_time_is_noted_not_guessed():
     parsed = parse_text("2023年文明城市创建(第2期)\n时间: 四月六日\n【单位行动】\n●好。")
     assert parsed.published_at is None

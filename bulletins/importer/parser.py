@@ -147,6 +147,9 @@ class _Parser:
         for section in self.issue.sections:
             if not section.entries:
                 self.note(section.line, f"栏目“{section.name}”下没有条目。")
+            for entry in section.entries:
+                if not entry.paragraphs:
+                    self.note(entry.line, "“●”后面没有文字，这一条是空的。")
         self.issue.notes = self.notes
         return self.issue
 
@@ -200,6 +203,8 @@ class _Parser:
             self.start_entry(n, line[len(ENTRY_MARK):].strip(SPACES))
             return
         if self.entry is not None:
+            if not self.entry.paragraphs:  # "●" alone on its line, the text on the next
+                self.date_entry(self.entry, n, line)
             self.entry.paragraphs.append(line)
         elif self.section is not None:
             self.note(n, "这一段前面没有“●”，已作为新条目。")
@@ -223,16 +228,17 @@ class _Parser:
     def start_entry(self, n, text):
         if self.section is None:
             self.fail("条目（●）出现在任何栏目之前，请先写栏目标题，如“【领导活动】”。", line=n)
-        if not text:
-            self.note(n, "“●”后面没有文字。")
-        date_text, event_date, problem = read_leading_date(text, self.issue.year)
+        self.entry = ParsedEntry(line=n, paragraphs=[text] if text else [])
+        self.date_entry(self.entry, n, text)
+        self.section.entries.append(self.entry)
+
+    def date_entry(self, entry, n, text):
+        entry.date_text, entry.event_date, problem = read_leading_date(text, self.issue.year)
         if problem:
             self.note(n, problem)
         published = self.issue.published_at
-        if event_date and published and event_date > published.date():
-            self.note(n, f"事件日期{event_date:%Y-%m-%d}晚于发布时间，请核对年份。")
-        self.entry = ParsedEntry(line=n, paragraphs=[text] if text else [], date_text=date_text, event_date=event_date)
-        self.section.entries.append(self.entry)
+        if entry.event_date and published and entry.event_date > published.date():
+            self.note(n, f"事件日期{entry.event_date:%Y-%m-%d}晚于发布时间，请核对年份。")
 
 
 def parse_text(text, *, filename=""):

@@ -12,7 +12,9 @@ SUFFIXES = (".txt", ".docx", ".html", ".htm")
 
 # Elements of a government article page that are never the article.
 HTML_FURNITURE_TAGS = ["script", "style", "noscript", "head", "nav", "header", "footer", "form", "iframe", "button"]
-HTML_FURNITURE_CLASS = re.compile(r"(^|[-_\s])(nav|menu|breadcrumb|crumb|header|footer|sidebar|share|position|location)", re.I)
+HTML_FURNITURE_CLASS = re.compile(
+    r"(^|[-_\s])(nav|menu|breadcrumb|crumb|header|footer|sidebar|share|position|location)", re.IGNORECASE
+)
 HTML_BLOCK_TAGS = [
     "p", "div", "section", "article", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
     "table", "ul", "ol", "blockquote", "dd", "dt",

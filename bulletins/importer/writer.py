@@ -60,10 +60,11 @@ def import_issue(parsed, *, status=None, replace=False, user=None, request=None,
         issue.updated_by = user
         issue.save()
         count = _write_entries(issue, parsed, registry)
-        audit.record(
-            "import", user=user, request=request, obj=issue,
-            detail=f"{'覆盖' if replaced else '新建'}，{count}条，状态{issue.get_status_display()}，来自{parsed.filename or '粘贴的文本'}",
+        detail = (
+            f"{'覆盖' if replaced else '新建'}，{count}条，状态{issue.get_status_display()}，"
+            f"来自{parsed.filename or '粘贴的文本'}"
         )
+        audit.record("import", user=user, request=request, obj=issue, detail=detail)
     return issue
 
 

@@ -67,6 +67,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"已跳过：{reason}"))
         for _, reason in failed:
             self.stderr.write(f"失败：{reason}")
-        summary = f"共{len(imported) + len(skipped) + len(failed)}个文件：导入{len(imported)}个，已存在跳过{len(skipped)}个，失败{len(failed)}个。"
+        total = len(imported) + len(skipped) + len(failed)
+        summary = f"共{total}个文件：导入{len(imported)}个，已存在跳过{len(skipped)}个，失败{len(failed)}个。"
         self.stdout.write(self.style.SUCCESS(summary) if not failed else summary)
 

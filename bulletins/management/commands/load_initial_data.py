@@ -41,8 +41,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"示例简报：{issue} 已存在，未改动。")
 
-        created = [username for username, real_name, role in DEMO_ACCOUNTS if self.demo_account(username, real_name, role)]
-        self.stdout.write(f"演示账号：新建{len(created)}个。")
+        created = sum(self.demo_account(username, real_name, role) for username, real_name, role in DEMO_ACCOUNTS)
+        self.stdout.write(f"演示账号：新建{created}个。")
 
         self.stdout.write(self.style.SUCCESS(f"\n管理后台：{ADMIN_URL}"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}，仅供本机演示，正式使用前请删除或修改）：")
