@@ -137,3 +137,4 @@ def test_confirm_of_an_issue_that_appeared_meanwhile_is_refused(client, editor):
     content = confirm(client, response).content.decode()
     assert "已经存在，未重复导入" in content
     assert Entry.objects.count() == 0
+    assert AuditEvent.objects.get(action="import").outcome == AuditEvent.Outcome.FAILURE

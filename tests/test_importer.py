@@ -165,6 +165,16 @@ def test_entry_before_any_section_names_its_line():
     assert "条目（●）出现在任何栏目之前" in str(error.value)
 
 
+def test_year_the_database_would_refuse_is_named_at_the_title_line():
+    with pytest.raises(ImportFailed, match="第1行：标题中的年份1800不对"):
+        parse_text("1800年文明城市创建(第1期)\n【领导活动】\n●近日,好。", filename="g.txt")
+
+
+def test_overlong_section_heading_is_refused():
+    with pytest.raises(ImportFailed, match="第2行：栏目名称"):
+        parse_text("2023年文明城市创建(第1期)\n【" + "很长" * 20 + "】\n●近日,好。", filename="h.txt")
+
+
 def test_empty_file_is_refused():
     with pytest.raises(ImportFailed) as error:
         parse_text(" \n\u3000\n", filename="d.txt")

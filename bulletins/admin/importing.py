@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from accounts import audit
+from accounts.models import AuditEvent
 from bulletins.importer import SUFFIXES, ImportFailed, extract_text, parse_text
 from bulletins.importer.writer import existing_issue, import_issue
 from bulletins.linking import Registry, find_mentions, link_entry, suggest_new_people
@@ -123,6 +125,7 @@ def _confirm(request, context):
         parsed = parse_text(request.POST.get("source_text", ""), filename=filename)
         issue = import_issue(parsed, status=Issue.Status.DRAFT, user=request.user, request=request)
     except ImportFailed as error:
+        audit.record("import", request=request, outcome=AuditEvent.Outcome.FAILURE, detail=str(error))
         form = ImportForm()
         return render(request, "admin/bulletins/issue/import_form.html", {**context, "form": form, "error": str(error)})
     messages.success(request, f"已导入为草稿：{issue}，共{issue.entries.count()}条。请核对后提交审核。")

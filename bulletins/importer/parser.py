@@ -158,6 +158,7 @@ class _Parser:
         for index, (n, line) in enumerate(numbered):
             match = TITLE.match(line)
             if match:
+                self.check_title(n, line, int(match["year"]), int(match["number"]))
                 self.issue = ParsedIssue(
                     year=int(match["year"]), number=int(match["number"]), title=line,
                     filename=self.filename, title_line=n,
@@ -169,6 +170,15 @@ class _Parser:
                 return self.title_from_masthead(numbered, index)
         return self.title_from_masthead(numbered, len(numbered))
 
+    def check_title(self, n, title, year, number):
+        """What the database would refuse, said here with the line it comes from."""
+        if not 1949 <= year <= 2100:
+            self.fail(f"标题中的年份{year}不对，应在1949至2100之间。", line=n)
+        if number < 1:
+            self.fail("标题中的期号应从1开始。", line=n)
+        if len(title) > 200:
+            self.fail("标题超过200字，请检查第一行是否把正文也写进了标题。", line=n)
+
     def title_from_masthead(self, numbered, end):
         """A Word 简报 may have only a red masthead: 第N期 and the date, no title line."""
         head = " ".join(line for _, line in numbered[:end])
@@ -178,6 +188,7 @@ class _Parser:
             self.fail(
                 "没有找到标题行。第一行应是标题，如“2023年文明城市创建(第13期)”。", line=numbered[0][0]
             )
+        self.check_title(numbered[0][0], "", int(date.group(1)), int(number.group(1)))
         self.issue = ParsedIssue(
             year=int(date.group(1)), number=int(number.group(1)), title="",
             filename=self.filename, title_line=numbered[0][0],
@@ -195,6 +206,8 @@ class _Parser:
             return
         section = SECTION.match(line)
         if section:
+            if len(section["name"]) > 30:
+                self.fail(f"栏目名称“{section['name'][:30]}…”超过30字，请检查【】是否配对。", line=n)
             self.section = ParsedSection(name=section["name"], line=n)
             self.issue.sections.append(self.section)
             self.entry = None
@@ -217,7 +230,7 @@ class _Parser:
             return False
         source = SOURCE.search(line)
         if source:
-            self.issue.source = source["source"]
+            self.issue.source = source["source"][:100]
         time = TIME.search(line)
         if time:
             self.issue.published_at = parse_published_at(time["time"])
