@@ -45,7 +45,7 @@ GOVERNMENT_PAGE = """<!DOCTYPE html>
 <body>
 <div class="header"><div class="logo">巴中文明网</div><ul class="nav"><li>首页</li><li>文明创建</li><li>简报</li></ul></div>
 <div class="position">当前位置：首页 &gt; 文明创建 &gt; 简报</div>
-<div class="article">
+<div class="article position-relative">
   <h1 class="title">2023年文明城市创建(第13期)</h1>
   <div class="info">来源:&nbsp;&nbsp; 时间: 2023-04-06 15:59:37</div>
   <div class="content" id="zoom">

@@ -12,8 +12,12 @@ SUFFIXES = (".txt", ".docx", ".html", ".htm")
 
 # Elements of a government article page that are never the article.
 HTML_FURNITURE_TAGS = ["script", "style", "noscript", "head", "nav", "header", "footer", "form", "iframe", "button"]
+# A class or id token naming page furniture: nav, site-header, share-box, footer_2 — but not
+# utility classes such as position-relative.
 HTML_FURNITURE_CLASS = re.compile(
-    r"(^|[-_\s])(nav|menu|breadcrumb|crumb|header|footer|sidebar|share|position|location)", re.IGNORECASE
+    r"^(?:[a-z]+[-_])?(?:nav|navbar|menu|breadcrumbs?|crumbs?|header|footer|sidebar|share|position|location|topbar)"
+    r"(?:[-_]?(?:box|wrap|wrapper|bar|con|list|nav|main|\d+))?$",
+    re.IGNORECASE,
 )
 HTML_BLOCK_TAGS = [
     "p", "div", "section", "article", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
