@@ -2,11 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from bulletins.admin.importing import import_view
+
 admin.site.site_header = "文明城市创建简报管理"
 admin.site.site_title = "简报管理"
 admin.site.index_title = "工作台"
 
 urlpatterns = [
+    path("admin/bulletins/issue/import/", admin.site.admin_view(import_view), name="bulletins_issue_import"),
     path("admin/", include("bulletins.admin.urls")),  # 校对, 导出Word, 概览; before the catch-all admin URLs
     path("admin/", admin.site.urls),
     path("", include("bulletins.urls")),

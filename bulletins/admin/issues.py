@@ -19,6 +19,8 @@ from bulletins.forms import EntryForm
 from bulletins.models import Entry, EntryPerson, Issue, IssueTransition
 from bulletins.revisions import diff, save_revision, versions_of
 
+from .importing import link_saved_entries
+
 Action = IssueTransition.Action
 
 
@@ -231,6 +233,7 @@ class IssueAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         issue = form.instance
+        link_saved_entries(request, issue.entries.all())
         if not change:
             comment = "新建"
         elif issue.status == Issue.Status.PUBLISHED:
@@ -502,6 +505,7 @@ class EntryAdmin(EditableWithIssueMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        link_saved_entries(request, [form.instance])
         # An entry saved on its own page is still a change of its issue(s): new version and revision.
         issue_ids = {form.instance.issue_id}
         if change and "issue" in form.changed_data:
@@ -522,4 +526,3 @@ class EntryAdmin(EditableWithIssueMixin, admin.ModelAdmin):
         issue.version += 1
         issue.updated_by = request.user
         issue.save(update_fields=["version", "updated_by", "updated_at"])
-

@@ -1,0 +1,165 @@
+import datetime
+import io
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from docx import Document
+
+from bulletins.importer import ImportFailed, extract_text, parse_file, parse_text
+from bulletins.models import Issue
+
+from .samples import sample_text
+
+pytestmark = pytest.mark.django_db
+
+MASTHEAD = ["文明城市创建", "第13期", "巴中市创建全国文明城市工作指挥部办公室　　2023年4月6日"]
+
+
+def docx_bytes(paragraphs):
+    """A Word file; each item is text, or (text, style) for a styled paragraph."""
+    document = Document()
+    for item in paragraphs:
+        text, style = item if isinstance(item, tuple) else (item, None)
+        document.add_paragraph(text, style=style)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def word_bulletin():
+    return docx_bytes([
+        *MASTHEAD,
+        "2023年文明城市创建(第13期)",
+        "【领导活动】",
+        "●3月15日,市委副书记、市长高鹏凌参加春季义务植树活动。",
+        "高鹏凌指出,要深入践行习近平生态文明思想。",
+        ("单位行动", "Heading 2"),
+        ("近日,市住房和城乡建设局工作人员参与创文志愿服务活动。", "List Bullet"),
+    ])
+
+
+GOVERNMENT_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="{charset}"><title>2023年文明城市创建(第13期)_巴中文明网</title>
+<script>var _hmt = [];</script><style>.x{{color:red}}</style></head>
+<body>
+<div class="header"><div class="logo">巴中文明网</div><ul class="nav"><li>首页</li><li>文明创建</li><li>简报</li></ul></div>
+<div class="position">当前位置：首页 &gt; 文明创建 &gt; 简报</div>
+<div class="article position-relative">
+  <h1 class="title">2023年文明城市创建(第13期)</h1>
+  <div class="info">来源:&nbsp;&nbsp; 时间: 2023-04-06 15:59:37</div>
+  <div class="content" id="zoom">
+    <p>【领导活动】</p>
+    <p>&nbsp;&nbsp;●<span>3月15日</span>,市委副书记、市长<b>高鹏凌</b>参加春季义务植树活动。</p>
+    <p>&nbsp;&nbsp;高鹏凌指出,要深入践行习近平生态文明思想。</p>
+    <p>【单位行动】</p>
+    <p>●3月17日市残联联合市中医院在江北广场为残疾人开展义诊活动。<br>医师现场解答健康咨询。</p>
+  </div>
+  <div class="pages"><p>上一篇:</p><p>下一篇: <a href="/12.html">2023年文明城市创建(第12期)</a></p></div>
+  <div class="tools">页面功能 <p>字体大小</p><p>宽屏阅读</p><p>打印文本</p><a>【关闭窗口】</a></div>
+</div>
+<div class="footer">主办：中共巴中市委宣传部　ICP备案号：蜀ICP备00000000号</div>
+<script>document.write("x")</script>
+</body></html>"""
+
+
+# Word
+
+
+def test_word_bulletin_skips_the_masthead_and_reads_sections_and_entries():
+    parsed = parse_text(extract_text(word_bulletin(), filename="13.docx"), filename="13.docx")
+    assert (parsed.year, parsed.number, parsed.title) == (2023, 13, "2023年文明城市创建(第13期)")
+    assert [(s.name, len(s.entries)) for s in parsed.sections] == [("领导活动", 1), ("单位行动", 1)]
+    assert parsed.entries[0].paragraphs[1].startswith("高鹏凌指出")
+    assert parsed.entries[0].event_date == datetime.date(2023, 3, 15)
+    assert parsed.entries[1].date_text == "近日"
+    assert "红头" in parsed.notes[0].message
+
+
+def test_word_bulletin_with_only_a_masthead_takes_number_and_year_from_it():
+    data = docx_bytes([*MASTHEAD, "【领导活动】", "●近日,市委召开会议。"])
+    parsed = parse_text(extract_text(data, filename="13.docx"))
+    assert (parsed.year, parsed.number, parsed.title) == (2023, 13, "")
+
+
+def test_word_masthead_in_a_table_is_read_for_number_and_year():
+    document = Document()
+    table = document.add_table(rows=2, cols=1)
+    table.cell(0, 0).text = "文明城市创建"
+    table.cell(1, 0).text = "第5期　　巴中市创文办　　2024年3月1日"
+    document.add_paragraph("【同创资讯】")
+    document.add_paragraph("●近日,攀枝花市召开调度会。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    parsed = parse_text(extract_text(buffer.getvalue(), filename="5.docx"))
+    assert (parsed.year, parsed.number, len(parsed.entries)) == (2024, 5, 1)
+
+
+def test_word_file_imports_from_the_command(tmp_path):
+    (tmp_path / "13.docx").write_bytes(word_bulletin())
+    call_command("import_bulletin", str(tmp_path / "13.docx"), stdout=StringIO(), stderr=StringIO())
+    issue = Issue.objects.get()
+    assert issue.entries.count() == 2 and issue.title == "2023年文明城市创建(第13期)"
+
+
+def test_broken_word_file_is_refused_in_chinese():
+    with pytest.raises(ImportFailed, match="不是有效的Word"):
+        extract_text(b"PK\x03\x04 not really a zip", filename="bad.docx")
+
+
+# The old site's HTML page
+
+
+@pytest.fixture
+def page():
+    text = extract_text(GOVERNMENT_PAGE.format(charset="utf-8").encode(), filename="13.html")
+    return parse_text(text, filename="13.html")
+
+
+def test_html_page_reads_title_and_publish_time(page):
+    assert (page.year, page.number) == (2023, 13)
+    assert page.published_at.isoformat() == "2023-04-06T15:59:37+08:00"
+
+
+def test_html_page_reads_sections_and_entries(page):
+    assert [(s.name, len(s.entries)) for s in page.sections] == [("领导活动", 1), ("单位行动", 1)]
+    first, second = page.entries
+    assert first.paragraphs == ["3月15日,市委副书记、市长高鹏凌参加春季义务植树活动。", "高鹏凌指出,要深入践行习近平生态文明思想。"]
+    assert second.date_text == "3月17日" and len(second.paragraphs) == 2
+
+
+def test_html_page_drops_header_navigation_footer_and_tools(page):
+    text = "\n".join(entry.text for entry in page.entries)
+    for furniture in ("首页", "当前位置", "上一篇", "下一篇", "字体大小", "关闭窗口", "ICP", "document.write", "_hmt"):
+        assert furniture not in text
+    assert page.notes == []
+
+
+def test_html_page_in_gbk_is_read_by_its_declared_charset():
+    data = GOVERNMENT_PAGE.format(charset="gbk").encode("gbk")
+    parsed = parse_text(extract_text(data, filename="13.htm"))
+    assert parsed.entries[0].paragraphs[0].startswith("3月15日,市委副书记")
+
+
+def test_saved_sample_page_parses_like_the_text():
+    paragraphs = "".join(f"<p>{line}</p>" for line in sample_text().splitlines())
+    html = f"<html><body><div class='nav'>首页</div>{paragraphs}</body></html>"
+    from_html = parse_text(extract_text(html.encode(), filename="13.html"))
+    from_text = parse_text(sample_text())
+    assert [e.paragraphs for e in from_html.entries] == [e.paragraphs for e in from_text.entries]
+
+
+def test_directory_imports_text_word_and_html_files(tmp_path):
+    (tmp_path / "13.html").write_text(GOVERNMENT_PAGE.format(charset="utf-8"), encoding="utf-8")
+    (tmp_path / "14.txt").write_text(sample_text().replace("第13期", "第14期", 1), encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "15.docx").write_bytes(docx_bytes(["2023年文明城市创建(第15期)", "【领导活动】", "●近日,好。"]))
+    out = StringIO()
+    call_command("import_bulletin", str(tmp_path), stdout=out, stderr=StringIO())
+    assert sorted(Issue.objects.values_list("number", flat=True)) == [13, 14, 15]
+    assert "导入3个，已存在跳过0个，失败0个" in out.getvalue()
+
+
+def test_unsupported_file_type_is_refused():
+    with pytest.raises(ImportFailed, match="不支持“.pdf”文件"):
+        extract_text(b"%PDF", filename="13.pdf")
