@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from bulletins.urls import crawler_urlpatterns
+
 admin.site.site_header = "文明城市创建简报管理"
 admin.site.site_title = "简报管理"
 admin.site.index_title = "工作台"
@@ -9,6 +11,7 @@ admin.site.index_title = "工作台"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("bulletins.urls")),
+    *crawler_urlpatterns,
 ]
 
 if settings.DEBUG:
