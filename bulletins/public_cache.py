@@ -16,7 +16,7 @@ from datetime import datetime
 from django.core.cache import cache
 from django.db.models import Min
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 STATE_KEY = "public:generation"
 PAGE_TIMEOUT = 600  # seconds; an upper bound only, a new generation makes old pages unreachable
@@ -101,6 +101,8 @@ def cache_public_page(view):
         if not is_cacheable_request(request):
             response = view(request, *args, **kwargs)
             patch_vary_headers(response, ["Cookie"])
+            if request.user.is_authenticated:
+                patch_cache_control(response, private=True)
             return response
         generation = current_generation()
         key = _page_key(request, generation)
