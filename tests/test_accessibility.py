@@ -2,10 +2,10 @@ import pytest
 
 from bulletins.models import Person, Unit
 
-from .browser import browser, page, set_prefs  # noqa: F401  (fixtures)
+from .browser import BASE_URL, browser, page, set_prefs  # noqa: F401  (fixtures)
 from .factories import make_published_issue, make_sample_issue
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 
@@ -18,10 +18,10 @@ def axe():
 
 
 @pytest.fixture
-def site(live_server):
+def site():
     make_published_issue(year=2023, number=12)
     make_sample_issue(year=2023, number=13)
-    return live_server.url
+    return BASE_URL
 
 
 def _pages():
@@ -50,7 +50,7 @@ def _blocking_violations(axe, page):
 
 @pytest.mark.parametrize("senior", [False, True], ids=["normal", "senior"])
 def test_public_pages_have_no_serious_axe_violations(page, site, axe, senior):  # noqa: F811
-    set_prefs(page, site, senior=senior)
+    set_prefs(page, senior=senior)
     found = {}
     for name, path in _pages().items():
         page.goto(site + path)
@@ -62,7 +62,7 @@ def test_public_pages_have_no_serious_axe_violations(page, site, axe, senior):  
 
 @pytest.mark.parametrize("senior", [False, True], ids=["normal", "senior"])
 def test_search_page_has_no_serious_axe_violations(page, site, axe, senior):  # noqa: F811
-    set_prefs(page, site, senior=senior)
+    set_prefs(page, senior=senior)
     response = page.goto(site + "/search/?q=植树")
     if response.status == 404:
         pytest.skip("/search/ is not routed on this branch (the search helper builds it)")

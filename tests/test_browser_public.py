@@ -2,21 +2,21 @@ from pathlib import Path
 
 import pytest
 
-from .browser import browser, page, set_prefs  # noqa: F401  (fixtures)
+from .browser import BASE_URL, browser, new_page, page, set_prefs  # noqa: F401  (fixtures)
 from .factories import make_entry, make_published_issue, make_sample_issue
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 @pytest.fixture
-def site(live_server):
+def site():
     make_published_issue(year=2023, number=12)
     issue = make_sample_issue(year=2023, number=13)
     make_entry(issue, section_name="他山之石", order=99,
                body="<p>" + "湘潭市“文明直通车”热线平台受理群众对于深化全国文明城市创建的建议、意见和投诉。" * 4 + "</p>")
-    return live_server.url
+    return BASE_URL
 
 
 def _scroll_overflow(page):
@@ -54,9 +54,8 @@ def test_wide_reading_widens_the_text_column(page, site):
 
 @pytest.mark.parametrize("senior", [False, True], ids=["normal", "senior"])
 def test_no_horizontal_scroll_on_a_360px_phone(browser, site, senior):  # noqa: F811
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
-    page = context.new_page()
-    set_prefs(page, site, senior=senior, font="l" if senior else "m")
+    context, page = new_page(browser, viewport={"width": 360, "height": 740})
+    set_prefs(page, senior=senior, font="l" if senior else "m")
     for path in ("/", "/issues/", "/issues/2023/13/", "/issues/2023/13/print/", "/sections/leaders/"):
         page.goto(site + path)
         assert _scroll_overflow(page) <= 0, path
@@ -77,8 +76,7 @@ def test_print_view_shows_the_masthead(page, site):
 
 
 def test_print_button_is_shown_with_javascript_and_hidden_without(browser, site):  # noqa: F811
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+    context, page = new_page(browser, java_script_enabled=False)
     page.goto(site + "/issues/2023/13/print/")
     assert not page.locator("[data-action=print]").is_visible()
     assert page.get_by_text("Ctrl+P").is_visible()
@@ -86,8 +84,7 @@ def test_print_button_is_shown_with_javascript_and_hidden_without(browser, site)
 
 
 def test_reading_tools_are_hidden_without_javascript_but_print_link_works(browser, site):  # noqa: F811
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+    context, page = new_page(browser, java_script_enabled=False)
     page.goto(site + "/issues/2023/13/")
     assert not page.get_by_role("button", name="宽屏阅读").is_visible()
     page.get_by_role("link", name="打印文本").click()
