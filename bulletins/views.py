@@ -1,3 +1,5 @@
+import functools
+
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -131,6 +133,7 @@ def _issue_last_modified(request, year, number):
 def _revalidate(view):
     """Browsers may keep an issue page but must ask again (a 304 when nothing changed)."""
 
+    @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         if response.status_code in (200, 304) and is_cacheable_request(request):

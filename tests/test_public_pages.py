@@ -213,3 +213,20 @@ def test_print_view_has_red_masthead_with_number_office_and_date(client):
 def test_detail_page_links_to_the_print_view(client):
     make_published_issue(year=2023, number=13)
     assert 'href="/issues/2023/13/print/">打印文本' in client.get(reverse("bulletins:issue_detail", args=[2023, 13])).content.decode()
+
+
+def test_print_stylesheet_sets_a4_and_hides_navigation():
+    from django.contrib.staticfiles import finders
+
+    css = open(finders.find("css/print.css"), encoding="utf-8").read()
+    assert "@page { size: A4;" in css
+    assert ".site-nav" in css and "display: none" in css
+
+
+@pytest.mark.parametrize("path", ["/", "/issues/", "/issues/2023/13/", "/issues/2023/13/print/", "/sections/leaders/"])
+def test_public_pages_have_no_inline_script_or_style(client, path):
+    make_sample_issue()
+    html = client.get(path).content.decode()
+    assert "<script>" not in html and "<script " not in html.replace('<script src="', "")
+    assert " style=" not in html and "<style" not in html
+    assert html.count("<h1") == 1
