@@ -1,5 +1,5 @@
 from .models import Section, SiteSettings
-from .public_cache import cached_value
+from .public_cache import cached_value, current_generation
 
 
 def site_settings(request):
@@ -10,4 +10,5 @@ def public_navigation(request):
     """The sections linked from the site header, computed once per content generation."""
     if request.path.startswith("/admin/"):
         return {}
-    return {"nav_sections": cached_value("nav-sections", lambda: list(Section.objects.all()))}
+    sections = cached_value("nav-sections", lambda: list(Section.objects.all()), generation=current_generation(request))
+    return {"nav_sections": sections}

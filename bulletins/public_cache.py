@@ -13,13 +13,16 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Min
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 STATE_KEY = "public:generation"
-PAGE_TIMEOUT = 600  # seconds; an upper bound only, a new generation makes old pages unreachable
+# Seconds; an upper bound only, as a new generation makes old pages unreachable. It is also how long
+# another process can serve a stale page when each process has its own local-memory cache.
+PAGE_TIMEOUT = getattr(settings, "PUBLIC_CACHE_TIMEOUT", 600)
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,15 @@ def _start_generation(now):
     return generation
 
 
-def current_generation():
-    """The generation in force now; starts a new one when a scheduled issue's time has come."""
+def current_generation(request=None):
+    """The generation in force now; starts a new one when a scheduled issue's time has come.
+
+    With a request, the answer is remembered for the rest of that request (one cache read).
+    """
+    if request is not None:
+        if not hasattr(request, "_public_generation"):
+            request._public_generation = current_generation()
+        return request._public_generation
     now = timezone.now()
     generation = cache.get(STATE_KEY)
     if generation is None or (generation.valid_until is not None and generation.valid_until <= now):
@@ -104,7 +114,7 @@ def cache_public_page(view):
             if request.user.is_authenticated:
                 patch_cache_control(response, private=True)
             return response
-        generation = current_generation()
+        generation = current_generation(request)
         key = _page_key(request, generation)
         response = cache.get(key)
         if response is None:

@@ -102,16 +102,16 @@ def _published_issue_state(request, year, number):
     """What the validators of a published issue page depend on: the issue's own version and the generation."""
     if not is_cacheable_request(request):
         return None
-    generation = current_generation()
-    state = cached_value(
-        f"issue-state:{year}:{number}",
-        lambda: Issue.objects.published().filter(year=year, number=number).values("version", "updated_at").first()
-        or {},
-        generation=generation,
-    )
-    if not state:
-        return None
-    return state, generation
+    if not hasattr(request, "_issue_state"):
+        generation = current_generation(request)
+        state = cached_value(
+            f"issue-state:{year}:{number}",
+            lambda: Issue.objects.published().filter(year=year, number=number).values("version", "updated_at").first()
+            or {},
+            generation=generation,
+        )
+        request._issue_state = (state, generation) if state else None
+    return request._issue_state
 
 
 def _issue_etag(request, year, number, kind):
