@@ -7,3 +7,4 @@ class BulletinsConfig(AppConfig):
 
     def ready(self):
         from . import revisions  # noqa: F401  (registers the models with django-reversion)
+        from . import signals  # noqa: F401  (connects the public-cache handlers)

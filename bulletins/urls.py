@@ -1,6 +1,10 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import views
+from .feeds import LatestIssuesAtomFeed, LatestIssuesFeed
+from .public_cache import cache_public_page
+from .sitemaps import SITEMAPS
 
 app_name = "bulletins"
 
@@ -12,4 +16,12 @@ urlpatterns = [
     path("sections/<slug:slug>/", views.section_entries, name="section"),
     path("people/<int:pk>/", views.person_entries, name="person"),
     path("units/<int:pk>/", views.unit_entries, name="unit"),
+    path("feed/", cache_public_page(LatestIssuesFeed()), name="feed"),
+    path("feed/atom/", cache_public_page(LatestIssuesAtomFeed()), name="feed_atom"),
+]
+
+# Outside the app namespace: django.contrib.sitemaps and robots.txt look for these names.
+crawler_urlpatterns = [
+    path("sitemap.xml", cache_public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

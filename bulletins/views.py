@@ -1,45 +1,33 @@
+import functools
+
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.cache import add_never_cache_headers
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.views.decorators.http import condition
 
 from .models import Entry, EntryPerson, Issue, Person, Section, Unit
+from .public_cache import cache_public_page, cached_value, current_generation, is_cacheable_request
 
 ISSUES_PER_PAGE = 20
 ENTRIES_PER_PAGE = 20
+HOME_RECENT_ISSUES = 10
+HOME_ENTRIES_PER_SECTION = 2
 
 
-def home(request):
-    issues = Issue.objects.published().newest_first()
-    return render(request, "bulletins/home.html", {"latest": issues.first(), "recent": issues[1:11]})
-
-
-def issue_list(request):
-    issues = Issue.objects.published().newest_first()
-    years = issues.order_by("-year").values_list("year", flat=True).distinct()
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        issues = issues.filter(year=int(year))
-    page = Paginator(issues, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "bulletins/issue_list.html", {"page": page, "years": years, "year": year})
-
-
-def _issue_for(request, year, number):
-    """The issue the public may see; editors with the change permission also get drafts (preview)."""
-    issue = get_object_or_404(Issue, year=year, number=number)
-    preview = not issue.is_published
-    if preview and not request.user.has_perm("bulletins.change_issue"):
-        raise Http404("没有找到这一期简报。")
-    return issue, preview
-
-
-def _sections_of(issue):
-    entries = (
-        issue.entries.select_related("section")
+def _entries_of(issues):
+    """Entries of the given issues with their section, people (title as written) and units, in reading order."""
+    return (
+        Entry.objects.filter(issue__in=issues)
+        .select_related("section")
         .prefetch_related(Prefetch("entry_people", queryset=EntryPerson.objects.select_related("person")), "units")
         .order_by("section__order", "section_id", "order", "id")
     )
+
+
+def _group_by_section(entries):
     sections = []
     for entry in entries:
         if not sections or sections[-1][0] != entry.section:
@@ -48,9 +36,60 @@ def _sections_of(issue):
     return sections
 
 
+@cache_public_page
+def home(request):
+    issues = list(Issue.objects.published().newest_first()[: HOME_RECENT_ISSUES + 1])
+    latest = issues[0] if issues else None
+    sections = []
+    if latest:
+        entries = latest.entries.select_related("section").order_by("section__order", "section_id", "order", "id")
+        sections = [
+            (section, section_entries[:HOME_ENTRIES_PER_SECTION], len(section_entries))
+            for section, section_entries in _group_by_section(entries)
+        ]
+    return render(request, "bulletins/home.html", {"latest": latest, "sections": sections, "recent": issues[1:]})
+
+
+@cache_public_page
+def issue_list(request):
+    published = Issue.objects.published()
+    years = list(published.order_by("-year").values_list("year", flat=True).distinct())
+    year = request.GET.get("year", "")
+    issues = published.newest_first()
+    if year.isdigit():
+        issues = issues.filter(year=int(year))
+    else:
+        year = ""
+    page = Paginator(issues, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
+    query = f"year={year}&" if year else ""
+    return render(request, "bulletins/issue_list.html", {"page": page, "years": years, "year": year, "query": query})
+
+
+def _issue_for(request, year, number):
+    """The issue and whether it is a preview; editors with the change permission also see unpublished ones."""
+    issue = get_object_or_404(Issue, year=year, number=number)
+    preview = not issue.is_published
+    if preview and not request.user.has_perm("bulletins.change_issue"):
+        if issue.status == Issue.Status.WITHDRAWN:
+            return issue, None
+        raise Http404("没有找到这一期简报。")
+    return issue, preview
+
+
+def _withdrawn(request, issue):
+    return render(request, "410.html", {"issue": issue}, status=410)
+
+
 def _render_issue(request, year, number, template):
     issue, preview = _issue_for(request, year, number)
-    context = {"issue": issue, "sections": _sections_of(issue), "preview": preview}
+    if preview is None:
+        return _withdrawn(request, issue)
+    context = {
+        "issue": issue,
+        "sections": _group_by_section(_entries_of([issue])),
+        "preview": preview,
+        "canonical_url": request.build_absolute_uri(issue.get_absolute_url()),
+    }
     if not preview:
         context.update(newer=issue.newer(), older=issue.older())
     response = render(request, template, context)
@@ -59,34 +98,103 @@ def _render_issue(request, year, number, template):
     return response
 
 
+def _published_issue_state(request, year, number):
+    """What the validators of a published issue page depend on: the issue's own version and the generation."""
+    if not is_cacheable_request(request):
+        return None
+    if not hasattr(request, "_issue_state"):
+        generation = current_generation(request)
+        state = cached_value(
+            f"issue-state:{year}:{number}",
+            lambda: Issue.objects.published().filter(year=year, number=number).values("version", "updated_at").first()
+            or {},
+            generation=generation,
+        )
+        request._issue_state = (state, generation) if state else None
+    return request._issue_state
+
+
+def _issue_etag(request, year, number, kind):
+    found = _published_issue_state(request, year, number)
+    if found is None:
+        return None
+    state, generation = found
+    return f'W/"{kind}-{year}-{number}-v{state["version"]}-g{generation.number}"'
+
+
+def _issue_last_modified(request, year, number):
+    found = _published_issue_state(request, year, number)
+    if found is None:
+        return None
+    state, generation = found
+    return max(state["updated_at"], generation.started_at)
+
+
+def _revalidate(view):
+    """Browsers may keep an issue page but must ask again (a 304 when nothing changed)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code in (200, 304) and is_cacheable_request(request):
+            patch_cache_control(response, no_cache=True)
+        return response
+
+    return wrapper
+
+
+@_revalidate
+@condition(etag_func=lambda r, year, number: _issue_etag(r, year, number, "detail"), last_modified_func=_issue_last_modified)
+@cache_public_page
 def issue_detail(request, year, number):
     return _render_issue(request, year, number, "bulletins/issue_detail.html")
 
 
+@_revalidate
+@condition(etag_func=lambda r, year, number: _issue_etag(r, year, number, "print"), last_modified_func=_issue_last_modified)
+@cache_public_page
 def issue_print(request, year, number):
     return _render_issue(request, year, number, "bulletins/issue_print.html")
 
 
-def _entry_page(request, entries, template, context):
-    entries = (
+def _page_of(request, queryset):
+    return Paginator(queryset, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _published_entries(entries):
+    return (
         entries.filter(issue__in=Issue.objects.published())
         .select_related("issue", "section")
-        .order_by("-issue__year", "-issue__number", "section__order", "order")
+        .order_by("-issue__year", "-issue__number", "section__order", "order", "id")
     )
-    context["page"] = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, template, context)
 
 
+@cache_public_page
 def section_entries(request, slug):
     section = get_object_or_404(Section, slug=slug)
-    return _entry_page(request, section.entries.all(), "bulletins/section.html", {"section": section})
+    page = _page_of(request, _published_entries(section.entries.all()))
+    return render(request, "bulletins/section.html", {"section": section, "page": page})
 
 
+@cache_public_page
 def person_entries(request, pk):
     person = get_object_or_404(Person, pk=pk)
-    return _entry_page(request, person.entries.all(), "bulletins/person.html", {"person": person})
+    mentions = (
+        EntryPerson.objects.filter(person=person, entry__issue__in=Issue.objects.published())
+        .select_related("entry__issue", "entry__section")
+        .order_by("-entry__issue__year", "-entry__issue__number", "entry__section__order", "entry__order", "entry_id")
+    )
+    return render(request, "bulletins/person.html", {"person": person, "page": _page_of(request, mentions)})
 
 
+@cache_public_page
 def unit_entries(request, pk):
     unit = get_object_or_404(Unit, pk=pk)
-    return _entry_page(request, unit.entries.all(), "bulletins/unit.html", {"unit": unit})
+    page = _page_of(request, _published_entries(unit.entries.all()))
+    return render(request, "bulletins/unit.html", {"unit": unit, "page": page})
+
+
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap_url}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

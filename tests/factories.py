@@ -74,3 +74,53 @@ def make_staff(*roles, **fields):
     username = fields.pop("username", None) or f"staff{next(_numbers)}"
     fields.setdefault("email", f"{username}@example.cn")
     return make_user(username, roles=roles, is_staff=True, **fields)
+
+
+# Public pages: a realistic issue after the sample bulletin (2023 第13期), people and units linked.
+SAMPLE_ENTRIES = [
+    ("领导活动", "3月15日", datetime.date(2023, 3, 15), [
+        "3月15日，市委副书记、市长高鹏凌，市人大常委会主任李映等市领导与干部群众代表一起参加春季义务植树活动，"
+        "以实际行动为巴中大地增绿添彩。他们一行人来到巴州区玉堂街道天星湖社区义务植树点，挥锹铲土、扶树填坑、"
+        "踏土夯苗、围堰浇水，合力种下一株株树苗。",
+        "高鹏凌指出，要深入践行习近平生态文明思想，牢固树立“绿水青山就是金山银山”理念，持续巩固提升国家森林城市创建成果。",
+    ], [("高鹏凌", "市委副书记、市长")], []),
+    ("领导活动", "近日", None, [
+        "近日，市委常委、宣传部部长陶斌以“四不两直”方式深入巴州区、恩阳区，暗访督导创建第七届全国文明城市有关工作，"
+        "现场提出整改意见。他指出，创建全国文明城市是全市人民的共同期盼，要进一步压实责任、强化举措，常态长效抓创建。",
+    ], [("陶斌", "市委常委、宣传部部长")], []),
+    ("单位行动", "3月17日", datetime.date(2023, 3, 17), [
+        "3月17日市残联联合市中医院在江北广场为残疾人开展健康体检及义诊活动。活动期间，6名专家医师现场坐诊，"
+        "为100余名残疾人提供了测血压、测血糖、听心率等服务。",
+    ], [], [("市残疾人联合会", "市残联"), ("巴中市中医院", "市中医院")]),
+    ("单位行动", "3月17日", datetime.date(2023, 3, 17), [
+        "3月17日上午，市税务局在红岩社区开展《巴中市文明行为促进条例》宣讲志愿服务活动，引导社区居民自觉遵守文明行为规范。",
+    ], [], [("国家税务总局巴中市税务局", "市税务局")]),
+    ("一线经验", "", None, [
+        "恩阳区狠抓创文包保入户，充分发挥主动意识，坚决扛牢压实责任。一是找症结，做好问题排查员。二是明责任，"
+        "做好社区网格员。三是做主人，做好文明劝导员。",
+    ], [], [("恩阳区", "")]),
+    ("同创资讯", "近日", None, [
+        "近日，攀枝花市创建全国文明城市攻坚工作调度会召开，会议强调，全市上下要紧盯目标、咬紧牙关，打好全国文明城市创建的攻坚战。",
+    ], [], []),
+    ("他山之石", "", None, [
+        "“文明直通车”热线平台开通！群众反映问题可一键直达。湘潭市深化全国文明城市建设“文明直通车”热线平台正式开通。",
+    ], [], []),
+]
+
+
+def make_sample_issue(*, year=2023, number=13, **fields):
+    """A published issue shaped like the sample bulletin, with linked people and units."""
+    fields.setdefault("status", Issue.Status.PUBLISHED)
+    fields.setdefault("source", "市创文办")
+    issue = make_issue(year=year, number=number, **fields)
+    for order, (section_name, date_text, event_date, paragraphs, people, units) in enumerate(SAMPLE_ENTRIES):
+        body = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+        entry = make_entry(issue, section_name=section_name, body=body, order=order,
+                           date_text=date_text, event_date=event_date)
+        for name, title in people:
+            person = Person.objects.filter(name=name).first() or make_person(name=name, title=title)
+            link_person(entry, person, title_as_written=title)
+        for name, short_names in units:
+            unit = Unit.objects.filter(name=name).first() or make_unit(name=name, short_names=short_names)
+            entry.units.add(unit)
+    return issue

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from bulletins.admin.importing import import_view
+from bulletins.urls import crawler_urlpatterns
 
 admin.site.site_header = "文明城市创建简报管理"
 admin.site.site_title = "简报管理"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("admin/", include("bulletins.admin.urls")),  # 校对, 导出Word, 概览; before the catch-all admin URLs
     path("admin/", admin.site.urls),
     path("", include("bulletins.urls")),
+    *crawler_urlpatterns,
 ]
 
 if settings.DEBUG:

@@ -57,6 +57,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bulletins.context_processors.site_settings",
+                "bulletins.context_processors.public_navigation",
             ],
         },
     },

@@ -1,0 +1,141 @@
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+
+from bulletins.models import Issue
+
+from .factories import make_entry, make_published_issue, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def issue():
+    issue = make_published_issue(year=2023, number=13)
+    make_entry(issue, body="<p>原来的内容。</p>")
+    return issue
+
+
+@pytest.fixture
+def editor():
+    user = make_user()
+    user.user_permissions.add(Permission.objects.get(codename="change_issue"))
+    return user
+
+
+def _rename_behind_the_cache(issue, title):
+    """Change a row without signals, as only a cache that serves stored pages would miss it."""
+    Issue.objects.filter(pk=issue.pk).update(title=title)
+
+
+def test_anonymous_pages_are_served_from_the_cache(client, issue):
+    client.get("/issues/2023/13/")
+    _rename_behind_the_cache(issue, "改过的标题")
+    assert "改过的标题" not in client.get("/issues/2023/13/").content.decode()
+
+
+def test_a_published_change_appears_at_once(client, issue):
+    for url in ("/", "/issues/", "/issues/2023/13/", "/sections/leaders/"):
+        client.get(url)
+    entry = issue.entries.get()
+    entry.body = "<p>更正后的内容。</p>"
+    entry.save()
+    for url in ("/", "/issues/2023/13/", "/sections/leaders/"):
+        assert "更正后的内容" in client.get(url).content.decode()
+
+
+def test_a_newly_published_issue_appears_in_lists_at_once(client, issue):
+    client.get("/issues/")
+    make_published_issue(year=2023, number=14)
+    assert "(第14期)" in client.get("/issues/").content.decode()
+
+
+def test_a_changed_site_setting_appears_at_once(client, issue):
+    from bulletins.models import SiteSettings
+
+    client.get("/")
+    site = SiteSettings.load()
+    site.icp_number = "蜀ICP备00000001号"
+    site.save()
+    assert "蜀ICP备00000001号" in client.get("/").content.decode()
+
+
+def test_a_scheduled_issue_appears_by_itself_at_its_time(client, issue):
+    publish_at = timezone.now() + datetime.timedelta(hours=2)
+    make_published_issue(year=2023, number=14, published_at=publish_at)
+    assert "(第14期)" not in client.get("/").content.decode()
+    assert client.get("/issues/2023/14/").status_code == 404
+    older = client.get("/issues/2023/13/")
+    with time_machine.travel(publish_at + datetime.timedelta(seconds=1), tick=False):
+        assert "(第14期)" in client.get("/").content.decode()
+        assert "(第14期)" in client.get("/feed/").content.decode()
+        assert client.get("/issues/2023/14/").status_code == 200
+        newer = client.get("/issues/2023/13/", HTTP_IF_NONE_MATCH=older["ETag"])
+        assert newer.status_code == 200 and "/issues/2023/14/" in newer.content.decode()
+
+
+def test_issue_page_sends_etag_and_last_modified(client, issue):
+    response = client.get("/issues/2023/13/")
+    assert response["ETag"] and response["Last-Modified"]
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_matching_etag_answers_304(client, issue):
+    etag = client.get("/issues/2023/13/")["ETag"]
+    response = client.get("/issues/2023/13/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304 and response.content == b""
+
+
+def test_print_view_answers_304_on_its_own_etag(client, issue):
+    detail_etag = client.get("/issues/2023/13/")["ETag"]
+    print_etag = client.get("/issues/2023/13/print/")["ETag"]
+    assert detail_etag != print_etag
+    assert client.get("/issues/2023/13/print/", HTTP_IF_NONE_MATCH=print_etag).status_code == 304
+
+
+def test_unchanged_since_last_modified_answers_304(client, issue):
+    last_modified = client.get("/issues/2023/13/")["Last-Modified"]
+    assert client.get("/issues/2023/13/", HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
+
+
+def test_etag_changes_when_the_issue_changes(client, issue):
+    etag = client.get("/issues/2023/13/")["ETag"]
+    issue.source = "市委宣传部"
+    issue.save()
+    assert client.get("/issues/2023/13/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_etag_changes_when_a_neighbour_is_published(client, issue):
+    etag = client.get("/issues/2023/13/")["ETag"]
+    make_published_issue(year=2023, number=14)
+    response = client.get("/issues/2023/13/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and "/issues/2023/14/" in response.content.decode()
+
+
+def test_logged_in_user_is_not_served_from_the_cache(client, issue, editor):
+    client.get("/issues/2023/13/")
+    _rename_behind_the_cache(issue, "改过的标题")
+    client.force_login(editor)
+    response = client.get("/issues/2023/13/")
+    assert "改过的标题" in response.content.decode()
+    assert "ETag" not in response
+
+
+def test_logged_in_preview_is_never_stored_in_the_cache(client, issue, editor):
+    client.force_login(editor)
+    client.get("/issues/2023/13/")
+    client.logout()
+    _rename_behind_the_cache(issue, "改过的标题")
+    assert "改过的标题" in client.get("/issues/2023/13/").content.decode()
+
+
+def test_preview_of_a_draft_is_not_cached_for_anyone(client, editor):
+    draft = make_entry(Issue.objects.create(year=2023, number=20), body="<p>草稿内容。</p>").issue
+    client.force_login(editor)
+    response = client.get("/issues/2023/20/")
+    assert "草稿内容" in response.content.decode() and "no-store" in response["Cache-Control"]
+    client.logout()
+    assert client.get(draft.get_absolute_url()).status_code == 404

@@ -1,0 +1,52 @@
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from .factories import link_person, make_entry, make_person, make_published_issue, make_unit
+
+pytestmark = pytest.mark.django_db
+
+SECTIONS = ["领导活动", "单位行动", "一线经验", "同创资讯", "他山之石"]
+
+
+def _issue_with_entries(number, count):
+    issue = make_published_issue(year=2023, number=number)
+    for index in range(count):
+        entry = make_entry(issue, section_name=SECTIONS[index % 5], body=f"<p>第{index}条。</p>", order=index)
+        link_person(entry, make_person(name=f"人物{number}-{index}"), title_as_written="市委常委")
+        entry.units.add(make_unit(name=f"单位{number}-{index}", short_names=""))
+    return issue
+
+
+def _queries_for(client, url):
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", ["", "print/"])
+def test_issue_page_queries_do_not_grow_with_entries(client, page):
+    small = _issue_with_entries(1, 5)
+    large = _issue_with_entries(2, 50)
+    small_count = _queries_for(client, f"{small.get_absolute_url()}{page}")
+    large_count = _queries_for(client, f"{large.get_absolute_url()}{page}")
+    assert small_count == large_count
+    assert large_count <= 12
+
+
+def test_cached_issue_page_needs_no_queries(client, django_assert_num_queries):
+    issue = _issue_with_entries(1, 5)
+    client.get(issue.get_absolute_url())
+    with django_assert_num_queries(0):
+        client.get(issue.get_absolute_url())
+
+
+@pytest.mark.parametrize("url", ["/", "/issues/", "/sections/leaders/"])
+def test_list_and_browse_pages_queries_do_not_grow_with_entries(client, url):
+    _issue_with_entries(1, 5)
+    small_count = _queries_for(client, url)
+    _issue_with_entries(2, 50)
+    assert _queries_for(client, url) == small_count
