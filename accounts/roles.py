@@ -29,8 +29,12 @@ ROLE_PERMISSIONS = {
     REVIEWER: [*_CONTENT, *_REGISTRY, "bulletins.review_issue"],
     SIGNER: [*_CONTENT, *_REGISTRY, "bulletins.sign_issue", "bulletins.change_sitesettings",
              "bulletins.view_sitesettings"],
+    # Manages accounts and login locks; reads no audit record (separation of duties).
     ADMINISTRATOR: ["accounts.view_user", "accounts.add_user", "accounts.change_user", "auth.view_group",
+                    "accounts.reset_password_user", "accounts.unlock_user",
+                    "axes.view_accessattempt", "axes.delete_accessattempt",
                     "bulletins.view_sitesettings", "bulletins.change_sitesettings"],
+    # Reads and exports the audit log; changes nothing.
     AUDITOR: ["accounts.view_auditevent", "accounts.export_auditevent"],
 }
 
@@ -54,5 +58,9 @@ def sync_roles(apps, schema_editor=None):
         permissions = []
         for name in names:
             app_label, codename = name.split(".")
-            permissions.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+            # An early migration may run before a later one creates this permission; the
+            # migration that introduces it calls sync_roles again.
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is not None:
+                permissions.append(permission)
         group.permissions.set(permissions)

@@ -7,6 +7,7 @@ admin.site.site_title = "简报管理"
 admin.site.index_title = "工作台"
 
 urlpatterns = [
+    path("admin/", include(("accounts.urls", "accounts"))),
     path("admin/", admin.site.urls),
     path("", include("bulletins.urls")),
 ]
