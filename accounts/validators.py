@@ -53,6 +53,9 @@ class CharacterClassesValidator:
 class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilarityValidator):
     DEFAULT_USER_ATTRIBUTES = ("username", "real_name", "email")
 
+    def __init__(self, user_attributes=DEFAULT_USER_ATTRIBUTES, max_similarity=0.7):
+        super().__init__(user_attributes=user_attributes, max_similarity=max_similarity)
+
     def validate(self, password, user=None):
         if user is None:
             return

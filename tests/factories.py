@@ -50,3 +50,19 @@ def make_unit(name="市残疾人联合会", short_names="市残联", **fields):
 
 def link_person(entry, person, title_as_written=""):
     return EntryPerson.objects.create(entry=entry, person=person, title_as_written=title_as_written)
+
+
+# Accounts -------------------------------------------------------------------
+
+STRONG_PASSWORD = "Wenming-Test-2026!"
+
+
+def make_staff(role=None, username=None, **fields):
+    """A staff account holding one role (a name from accounts.roles), or none."""
+    return make_user(username, roles=[role] if role else (), is_staff=True, **fields)
+
+
+def make_audit_event(action="login", *, created_at=None, **fields):
+    from accounts.models import AuditEvent
+
+    return AuditEvent.objects.create(action=action, created_at=created_at or timezone.now(), **fields)

@@ -1,0 +1,14 @@
+from axes.backends import AxesStandaloneBackend
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check for every login made through a request.
+
+    Calls without a request (the test client's `login()`, a shell) are not remote login
+    attempts; axes would raise on them, so they pass through to the next backend.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
