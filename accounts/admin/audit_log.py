@@ -92,7 +92,8 @@ class AuditEventAdmin(admin.ModelAdmin):
         if not (self.has_view_permission(request) and self.has_export_permission(request)):
             raise PermissionDenied
         events = self.get_changelist_instance(request).get_queryset(request)
-        record("audit.export", request=request, detail=f"筛选条件：{request.GET.urlencode() or '无'}")
+        export = record("audit.export", request=request, detail=f"筛选条件：{request.GET.urlencode() or '无'}")
+        events = events.exclude(pk=export.pk)
         filename = f"audit-{timezone.localtime():%Y%m%d-%H%M%S}.csv"
         response = StreamingHttpResponse(csv_rows(events), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
