@@ -14,7 +14,7 @@ BEGIN
        AND OLD.created_at < now() - interval '180 days' THEN
         RETURN OLD;
     END IF;
-    RAISE EXCEPTION '审计记录只能追加，不能修改或删除 (accounts_auditevent %)', TG_OP;
+    RAISE EXCEPTION USING MESSAGE = '审计记录只能追加，不能修改或删除（' || TG_OP || '）';
 END;
 $$ LANGUAGE plpgsql;
 
