@@ -26,8 +26,16 @@ PROD_ENV = {
 }
 
 
+# Browser test modules set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a server never has it.
+NOT_INHERITED = ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+
+
+def clean_environ():
+    return {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+
+
 def run_manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "REDIS_URL")}
+    clean = clean_environ()
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True,
         timeout=120,
@@ -48,7 +56,7 @@ print(json.dumps({
 
 
 def prod_settings(**extra_env):
-    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "REDIS_URL")}
+    clean = clean_environ()
     result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env={**clean, **PROD_ENV, **extra_env},
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
