@@ -1,4 +1,5 @@
 from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -11,4 +12,9 @@ class LockoutBackend(AxesStandaloneBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:
             return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        try:
+            return super().authenticate(request, username=username, password=password, **kwargs)
+        except AxesBackendPermissionDenied:
+            # Marks the attempt as refused because of an existing lock, for the audit record.
+            request.wenming_refused_by_lock = True
+            raise

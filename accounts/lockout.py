@@ -48,6 +48,23 @@ def locked_until(*, ip_address, username):
     return max(candidates) + settings.AXES_COOLOFF_TIME if candidates else None
 
 
+def failures_by_username():
+    """A subquery: recent failures of the outer row's username, summed over all addresses."""
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    recent = (
+        AccessAttempt.objects.filter(
+            username=OuterRef("username"), attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME
+        )
+        .order_by()
+        .values("username")
+        .annotate(n=Sum("failures_since_start"))
+        .values("n")
+    )
+    return Coalesce(Subquery(recent, output_field=IntegerField()), 0)
+
+
 def unlock(username):
     """Lift every lock on this username (all addresses); returns how many attempt records went."""
     return AxesProxyHandler.reset_attempts(username=username)

@@ -16,7 +16,7 @@ def audit_login(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="accounts.audit_login_failed")
 def audit_login_failed(sender, credentials, request=None, **kwargs):
-    locked = getattr(request, "axes_locked_out", False)
+    locked = getattr(request, "wenming_refused_by_lock", False)
     record(
         "login_failed",
         request=request,
@@ -28,6 +28,8 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_locked_out, dispatch_uid="accounts.audit_lockout")
 def audit_lockout(sender, request, username, ip_address, **kwargs):
+    if getattr(request, "wenming_refused_by_lock", False):
+        return  # the lock began earlier and was recorded then; this attempt is a login_failed
     record("lockout", request=request, username=(username or "")[:150], outcome=AuditEvent.Outcome.FAILURE)
 
 

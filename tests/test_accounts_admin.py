@@ -127,3 +127,32 @@ def test_account_list_filters(admin_client, query):
     make_staff(EDITOR, username="inunit", unit="市文明办")
     response = admin_client.get("/admin/accounts/user/?" + query.format(editor=group(EDITOR).pk))
     assert response.status_code == 200 and "inunit" in response.content.decode()
+
+
+def test_account_list_shows_who_is_locked_out(admin_client):
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    user = make_staff(EDITOR, username="lockedone")
+    AccessAttempt.objects.create(username=user.username, ip_address="10.0.0.5", user_agent="x",
+                                 failures_since_start=5, attempt_time=timezone.now())
+    response = admin_client.get("/admin/accounts/user/?q=lockedone")
+    assert response.context["cl"].result_list[0].recent_login_failures == 5
+    assert 'alt="True"' in response.content.decode().split("lockedone", 1)[1]
+
+
+def test_account_list_query_count_does_not_grow_with_accounts(admin_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        admin_client.get("/admin/accounts/user/")  # warm caches (site settings, content types)
+        with CaptureQueriesContext(connection) as captured:
+            admin_client.get("/admin/accounts/user/")
+        return len(captured)
+
+    make_staff(EDITOR, username="few")
+    few = queries()
+    for n in range(20):
+        make_staff(EDITOR, username=f"many{n}")
+    assert queries() == few

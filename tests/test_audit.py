@@ -287,3 +287,12 @@ def test_export_is_itself_recorded(auditor_client):
 def test_administrator_cannot_export(client):
     client.force_login(make_staff(ADMINISTRATOR))
     assert client.get("/admin/accounts/auditevent/export/").status_code == 403
+
+
+def test_attempts_during_a_lock_are_recorded_as_refused_without_a_new_lockout(client):
+    user = make_staff(EDITOR)
+    for _ in range(5):
+        post_login(client, user.username, "wrong-password")
+    post_login(client, user.username, STRONG_PASSWORD)
+    assert AuditEvent.objects.filter(action="lockout").count() == 1
+    assert last("login_failed").detail == "账号处于锁定期间"

@@ -1,6 +1,7 @@
 """Account management for the 系统管理员: create, roles, deactivate, reset password, unlock."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -9,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from accounts import operations
+from accounts import lockout, operations
 from accounts.audit import record
 from accounts.models import User
 
@@ -40,7 +41,7 @@ class AccountCreationForm(AccountForm):
 class UserAdmin(DjangoUserAdmin):
     form = AccountForm
     add_form = AccountCreationForm
-    list_display = ["username", "real_name", "unit", "roles", "is_active", "last_login"]
+    list_display = ["username", "real_name", "unit", "roles", "is_active", "login_locked", "last_login"]
     list_filter = [("groups", admin.RelatedOnlyFieldListFilter), "unit", "is_active", "last_login"]
     search_fields = ["username", "real_name", "unit", "phone"]
     ordering = ["username"]
@@ -65,8 +66,18 @@ class UserAdmin(DjangoUserAdmin):
     def roles(self, obj):
         return "、".join(group.name for group in obj.groups.all())
 
+    @admin.display(description="登录锁定", boolean=True)
+    def login_locked(self, obj):
+        # Locked from at least one address: failures on one address reach the limit there, so
+        # the sum over addresses reaching it is the cue to look and unlock.
+        return obj.recent_login_failures >= settings.AXES_FAILURE_LIMIT
+
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).prefetch_related("groups")
+        queryset = (
+            super().get_queryset(request)
+            .prefetch_related("groups")
+            .annotate(recent_login_failures=lockout.failures_by_username())
+        )
         # An administrator cannot take over a superuser account by resetting its password.
         return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
 
