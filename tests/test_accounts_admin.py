@@ -156,3 +156,23 @@ def test_account_list_query_count_does_not_grow_with_accounts(admin_client):
     for n in range(20):
         make_staff(EDITOR, username=f"many{n}")
     assert queries() == few
+
+
+def test_unticking_active_in_the_form_deactivates_and_is_recorded(admin_client):
+    from accounts.models import AuditEvent
+
+    user = make_staff(EDITOR, real_name="王芳")
+    admin_client.post(f"/admin/accounts/user/{user.pk}/change/", {
+        "username": user.username, "real_name": "王芳", "unit": "", "phone": "", "email": "",
+        "groups": [group(EDITOR).pk],
+    })
+    user.refresh_from_db()
+    assert not user.is_active and AuditEvent.objects.filter(action="account.deactivate", object_id=str(user.pk)).exists()
+
+
+def test_deactivated_account_cannot_log_in(client):
+    from .factories import STRONG_PASSWORD
+
+    user = make_staff(EDITOR, is_active=False)
+    client.post("/admin/login/", {"username": user.username, "password": STRONG_PASSWORD})
+    assert "_auth_user_id" not in client.session

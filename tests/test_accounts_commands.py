@@ -45,3 +45,15 @@ def test_refuses_a_weak_password_in_chinese():
 def test_creation_is_recorded_in_the_audit_log():
     create_first_admin("--username", "sysadmin", "--password", "First-Admin-2026!")
     assert AuditEvent.objects.filter(action="account.create", object_repr="sysadmin").exists()
+
+
+def test_demo_accounts_are_refused_outside_development(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="只能在开发环境"):
+        call_command("create_demo_accounts", stdout=io.StringIO())
+
+
+def test_demo_accounts_hold_one_role_each(settings):
+    settings.DEBUG = True
+    call_command("create_demo_accounts", stdout=io.StringIO())
+    assert User.objects.get(username="guanli").groups.get().name == ADMINISTRATOR
