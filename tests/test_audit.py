@@ -92,6 +92,15 @@ def test_deactivation_is_recorded():
     assert last("account.deactivate").object_id == str(user.pk)
 
 
+def test_deactivation_in_the_account_form_is_recorded(client):
+    user = make_staff(EDITOR, real_name="王芳")
+    client.force_login(make_staff(ADMINISTRATOR))
+    client.post(f"/admin/accounts/user/{user.pk}/change/", {
+        "username": user.username, "real_name": "王芳", "unit": "", "phone": "", "email": "", "groups": [],
+    })
+    assert last("account.deactivate").object_id == str(user.pk)
+
+
 def test_password_reset_is_recorded():
     user = make_staff(EDITOR)
     admin = make_staff(ADMINISTRATOR)
@@ -114,9 +123,9 @@ def test_own_password_change_is_recorded(client):
 
 
 def test_record_keeps_object_type_id_and_name():
-    user = make_staff(EDITOR, real_name="李明")
+    user = make_staff(EDITOR, username="liming", real_name="李明")
     event = record("workflow.submit", user=user, obj=user, detail="提交审核")
-    assert (event.object_type, event.object_id, event.object_repr) == ("accounts.User", str(user.pk), "李明（user" + user.username[4:] + "）")
+    assert (event.object_type, event.object_id, event.object_repr) == ("accounts.User", str(user.pk), "李明（liming）")
 
 
 # Client address -------------------------------------------------------------
