@@ -129,7 +129,7 @@ def test_account_list_filters(admin_client, query):
     assert response.status_code == 200 and "inunit" in response.content.decode()
 
 
-def test_account_list_shows_who_is_locked_out(admin_client):
+def test_account_list_shows_recent_login_failures(admin_client):
     from axes.models import AccessAttempt
     from django.utils import timezone
 
@@ -137,8 +137,7 @@ def test_account_list_shows_who_is_locked_out(admin_client):
     AccessAttempt.objects.create(username=user.username, ip_address="10.0.0.5", user_agent="x",
                                  failures_since_start=5, attempt_time=timezone.now())
     response = admin_client.get("/admin/accounts/user/?q=lockedone")
-    assert response.context["cl"].result_list[0].recent_login_failures == 5
-    assert 'alt="True"' in response.content.decode().split("lockedone", 1)[1]
+    assert '<td class="field-login_failures">5</td>' in response.content.decode()
 
 
 def test_account_list_query_count_does_not_grow_with_accounts(admin_client):

@@ -1,7 +1,6 @@
 """Account management for the 系统管理员: create, roles, deactivate, reset password, unlock."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -41,7 +40,7 @@ class AccountCreationForm(AccountForm):
 class UserAdmin(DjangoUserAdmin):
     form = AccountForm
     add_form = AccountCreationForm
-    list_display = ["username", "real_name", "unit", "roles", "is_active", "login_locked", "last_login"]
+    list_display = ["username", "real_name", "unit", "roles", "is_active", "login_failures", "last_login"]
     list_filter = [("groups", admin.RelatedOnlyFieldListFilter), "unit", "is_active", "last_login"]
     search_fields = ["username", "real_name", "unit", "phone"]
     ordering = ["username"]
@@ -66,11 +65,10 @@ class UserAdmin(DjangoUserAdmin):
     def roles(self, obj):
         return "、".join(group.name for group in obj.groups.all())
 
-    @admin.display(description="登录锁定", boolean=True)
-    def login_locked(self, obj):
-        # Locked from at least one address: failures on one address reach the limit there, so
-        # the sum over addresses reaching it is the cue to look and unlock.
-        return obj.recent_login_failures >= settings.AXES_FAILURE_LIMIT
+    @admin.display(description="近期登录失败", ordering="recent_login_failures")
+    def login_failures(self, obj):
+        """Failures within the cool-off time, over all addresses: the cue to look and unlock."""
+        return obj.recent_login_failures or "—"
 
     def get_queryset(self, request):
         queryset = (
