@@ -1,4 +1,4 @@
-"""Account operations of the 系统管理员: create, change roles, deactivate, reset password, unlock.
+"""Account operations of the 系统管理员: roles, deactivate, reset password, unlock.
 
 Each checks the acting user's permission, writes its audit record and runs in a transaction.
 """
@@ -36,29 +36,12 @@ def check_separation_of_duties(roles):
     """One account may not both manage accounts and audit them."""
     names = {getattr(role, "name", role) for role in roles}
     if {ADMINISTRATOR, AUDITOR} <= names:
-        raise ValidationError("系统管理员与审计员必须由不同账号担任（三权分立），请只选择其中一个角色。")
+        raise ValidationError("系统管理员与审计员必须由不同账号担任（职责分离），请只选择其中一个角色。")
 
 
 def _require(by, permission):
     if not by.has_perm(permission):
         raise PermissionDenied("您没有执行此操作的权限。")
-
-
-@transaction.atomic
-def create_account(*, by, request=None, username, roles=(), **fields):
-    """A new staff account with a temporary password; returns (user, temporary_password)."""
-    from .models import User
-
-    _require(by, "accounts.add_user")
-    check_separation_of_duties(roles)
-    password = temporary_password()
-    user = User(username=username, is_staff=True, **fields)
-    user.set_password(password)
-    user.must_change_password = True
-    user.save()
-    user.groups.set(roles)
-    record("account.create", user=by, request=request, obj=user, detail=f"角色：{'、'.join(role_names(user)) or '无'}")
-    return user, password
 
 
 def record_roles_change(*, by, request=None, user, before):
@@ -84,13 +67,19 @@ def deactivate(user, *, by, request=None):
     return True
 
 
+def set_temporary_password(user):
+    """Set (unsaved) a one-time password the user must change at the next login; returns it."""
+    password = temporary_password()
+    user.set_password(password)
+    user.must_change_password = True
+    return password
+
+
 @transaction.atomic
 def reset_password(user, *, by, request=None):
     """Give the user a one-time temporary password, to be changed at the next login; returns it."""
     _require(by, "accounts.reset_password_user")
-    password = temporary_password()
-    user.set_password(password)
-    user.must_change_password = True
+    password = set_temporary_password(user)
     user.save()
     record("account.password_reset", user=by, request=request, obj=user)
     return password

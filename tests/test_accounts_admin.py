@@ -57,7 +57,7 @@ def test_real_name_is_required_for_a_new_account(admin_client):
 
 def test_one_account_cannot_be_both_administrator_and_auditor(admin_client):
     response = create(admin_client, groups=[group(ADMINISTRATOR).pk, group(AUDITOR).pk])
-    assert "三权分立" in response.content.decode() and not User.objects.filter(username="liming").exists()
+    assert "职责分离" in response.content.decode() and not User.objects.filter(username="liming").exists()
 
 
 def test_administrator_resets_a_password_to_a_one_time_password(admin_client):

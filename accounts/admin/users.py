@@ -105,9 +105,7 @@ class UserAdmin(DjangoUserAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.is_staff = True
-            obj._temporary_password = operations.temporary_password()
-            obj.set_password(obj._temporary_password)
-            obj.must_change_password = True
+            obj._temporary_password = operations.set_temporary_password(obj)
             super().save_model(request, obj, form, change)
             return
         was_active = User.objects.get(pk=obj.pk).is_active
