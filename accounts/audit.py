@@ -6,9 +6,17 @@ from django.conf import settings
 
 from .models import AuditEvent
 
-# Chinese labels for the actions this app records; other apps' actions (workflow.*, import)
-# show their code unless they add a label here.
+# Chinese labels for the audit log's 操作 column, filter and CSV export. An action without a
+# label shows its code; apps that record new actions add their labels here.
 ACTION_LABELS = {
+    "workflow.submit": "提交审核",
+    "workflow.return": "退回修改",
+    "workflow.pass": "审核通过",
+    "workflow.publish": "签发发布",
+    "workflow.schedule": "定时发布",
+    "workflow.withdraw": "撤稿",
+    "workflow.correct": "更正",
+    "import": "导入",
     "login": "登录",
     "login_failed": "登录失败",
     "lockout": "登录锁定",
