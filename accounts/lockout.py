@@ -7,6 +7,7 @@ is counted here from the same AccessAttempt rows.
 """
 
 from django.conf import settings
+from django.contrib import admin
 from django.db.models import Max, Sum
 from django.shortcuts import render
 from django.utils import timezone
@@ -98,7 +99,10 @@ def lockout_response(request, original_response=None, credentials=None):
     if until is None:
         until = timezone.now() + (get_cool_off(request) or settings.AXES_COOLOFF_TIME)
     context = {
+        "site_header": admin.site.site_header,
+        "site_title": admin.site.site_title,
         "username": username,
+        "address_locked": address_locked(request.axes_ip_address),
         "locked_until": timezone.localtime(until),
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),

@@ -122,3 +122,9 @@ def test_administrator_unlocks_with_the_list_action(client):
     admin_client.force_login(make_staff(ADMINISTRATOR))
     admin_client.post("/admin/accounts/user/", {"action": "unlock_selected", "_selected_action": [user.pk]})
     assert logs_in(attempt(client, user.username, STRONG_PASSWORD))
+
+
+def test_lockout_page_names_the_address_when_the_address_is_locked(client, settings):
+    for n in range(settings.WENMING_IP_FAILURE_LIMIT):
+        response = attempt(client, f"guess{n}", "wrong-password", ATTACKER)
+    assert "本地址登录失败次数过多" in response.content.decode()

@@ -60,6 +60,7 @@ class UserAdmin(DjangoUserAdmin):
     ]
     filter_horizontal = []
     change_form_template = "admin/accounts/user/change_form.html"
+    add_form_template = None  # Django's says (in English) that a password comes next; ours is generated
 
     @admin.display(description="角色")
     def roles(self, obj):
