@@ -51,7 +51,7 @@ def csv_rows(events):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "username", "ip_address", "action_display", "object_repr", "outcome"]
+    list_display = ["time", "username", "ip_address", "action_display", "object_repr", "outcome"]
     list_filter = [ActionFilter, "outcome", "created_at"]
     search_fields = ["username", "ip_address", "object_repr", "detail"]
     date_hierarchy = "created_at"
@@ -61,6 +61,10 @@ class AuditEventAdmin(admin.ModelAdmin):
               "object_repr", "outcome", "detail"]
     readonly_fields = fields
     actions = None
+
+    @admin.display(description="时间", ordering="created_at")
+    def time(self, obj):
+        return timezone.localtime(obj.created_at).strftime("%Y-%m-%d %H:%M:%S")
 
     @admin.display(description="操作", ordering="action")
     def action_display(self, obj):
