@@ -1,7 +1,16 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete an audit record through the application."""
+
+    def __init__(self, message="审计记录只能追加，不能修改或删除。"):
+        super().__init__(message)
 
 
 class User(AbstractUser):
@@ -18,6 +27,10 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
+        permissions = [
+            ("reset_password_user", "重置用户密码"),
+            ("unlock_user", "解除登录锁定"),
+        ]
 
     def __str__(self):
         return f"{self.real_name}（{self.username}）" if self.real_name else self.username
@@ -25,6 +38,62 @@ class User(AbstractUser):
     @property
     def display_name(self):
         return self.real_name or self.username
+
+    def save(self, *args, **kwargs):
+        if self.password_changed_at is None:
+            self.password_changed_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def set_password(self, raw_password):
+        """A password the user chose clears the must-change flag; a reset sets it again afterwards."""
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+        self.must_change_password = False
+
+    @property
+    def password_expired(self):
+        days = getattr(settings, "PASSWORD_EXPIRY_DAYS", 90)
+        if not days or self.password_changed_at is None:
+            return False
+        return timezone.now() >= self.password_changed_at + datetime.timedelta(days=days)
+
+    @property
+    def needs_password_change(self):
+        return self.must_change_password or self.password_expired
+
+
+class PasswordHistory(models.Model):
+    """A hash of a password a user once had, so the policy can refuse the last few."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        ordering = ["-created_at", "-id"]
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly()
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly()
+
+    update_or_create = bulk_update = update
+
+    def prune(self, *, older_than):
+        """Delete records created before `older_than`; only `prune_audit_log` calls this."""
+        from django.db import connection, transaction
+
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL wenming.audit_prune = 'on'")
+            deleted, _ = models.QuerySet.delete(self.filter(created_at__lt=older_than))
+        return deleted
 
 
 class AuditEvent(models.Model):
@@ -47,6 +116,8 @@ class AuditEvent(models.Model):
     outcome = models.CharField("结果", max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
     detail = models.TextField("详情", blank=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = "审计记录"
         verbose_name_plural = "审计记录"
@@ -55,3 +126,11 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.username} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly()

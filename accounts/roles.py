@@ -32,8 +32,12 @@ ROLE_PERMISSIONS = {
     REVIEWER: [*_CONTENT, *_REGISTRY, *_WORD_LIST, "bulletins.review_issue"],
     SIGNER: [*_CONTENT, *_REGISTRY, *_WORD_LIST, "bulletins.sign_issue", "bulletins.change_sitesettings",
              "bulletins.view_sitesettings"],
+    # Manages accounts and login locks; reads no audit record (separation of duties).
     ADMINISTRATOR: ["accounts.view_user", "accounts.add_user", "accounts.change_user", "auth.view_group",
+                    "accounts.reset_password_user", "accounts.unlock_user",
+                    "axes.view_accessattempt", "axes.delete_accessattempt",
                     "bulletins.view_sitesettings", "bulletins.change_sitesettings"],
+    # Reads and exports the audit log; changes nothing.
     AUDITOR: ["accounts.view_auditevent", "accounts.export_auditevent", "bulletins.view_issuetransition"],
 }
 

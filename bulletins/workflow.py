@@ -288,4 +288,6 @@ def restore(version, *, by, expected_version=None, request=None):
 
 def users_with(permission):
     """Active accounts holding `permission` through a role or directly (superusers not spammed)."""
-    return get_user_model().objects.with_perm(permission, include_superusers=False)
+    return get_user_model().objects.with_perm(
+        permission, include_superusers=False, backend="django.contrib.auth.backends.ModelBackend"
+    )

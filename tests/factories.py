@@ -73,7 +73,7 @@ def make_staff(*roles, **fields):
     """An admin user holding `roles` (编辑/审核/签发…), with an email address for notifications."""
     username = fields.pop("username", None) or f"staff{next(_numbers)}"
     fields.setdefault("email", f"{username}@example.cn")
-    return make_user(username, roles=roles, is_staff=True, **fields)
+    return make_user(username, roles=[role for role in roles if role], is_staff=True, **fields)
 
 
 # Public pages: a realistic issue after the sample bulletin (2023 第13期), people and units linked.
@@ -124,3 +124,14 @@ def make_sample_issue(*, year=2023, number=13, **fields):
             unit = Unit.objects.filter(name=name).first() or make_unit(name=name, short_names=short_names)
             entry.units.add(unit)
     return issue
+
+
+# Accounts -------------------------------------------------------------------
+
+STRONG_PASSWORD = "Wenming-Test-2026!"
+
+
+def make_audit_event(action="login", *, created_at=None, **fields):
+    from accounts.models import AuditEvent
+
+    return AuditEvent.objects.create(action=action, created_at=created_at or timezone.now(), **fields)

@@ -609,7 +609,9 @@ def entry_page(browser, live_server):
     restore_migration_data()
     editor = make_user(roles=["编辑"], is_staff=True)
     entry = make_entry(make_issue())
-    page = browser.new_page()
+    # bypass_csp: Playwright's wait_for_function evaluates strings, which the admin CSP forbids
+    # (no 'unsafe-eval'); CKEditor itself runs under that CSP (tests/test_security_settings.py).
+    page = browser.new_page(bypass_csp=True)
     page.username = editor.username
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", editor.username)

@@ -10,6 +10,7 @@ admin.site.site_title = "简报管理"
 admin.site.index_title = "工作台"
 
 urlpatterns = [
+    path("admin/", include(("accounts.urls", "accounts"))),
     path("admin/bulletins/issue/import/", admin.site.admin_view(import_view), name="bulletins_issue_import"),
     path("admin/", include("bulletins.admin.urls")),  # 校对, 导出Word, 概览; before the catch-all admin URLs
     path("admin/", admin.site.urls),

@@ -1,0 +1,57 @@
+"""Sessions: idle timeout, logout on the server, cookie flags."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from accounts.roles import EDITOR
+
+from .factories import STRONG_PASSWORD, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+def log_in(client, user):
+    response = client.post("/admin/login/", {"username": user.username, "password": STRONG_PASSWORD})
+    assert response.status_code == 302
+    return response
+
+
+def test_session_survives_29_idle_minutes(client):
+    log_in(client, make_staff(EDITOR))
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=29)):
+        assert client.get("/admin/").status_code == 200
+
+
+def test_session_ends_after_30_idle_minutes(client):
+    log_in(client, make_staff(EDITOR))
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=31)):
+        response = client.get("/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_activity_pushes_the_idle_timeout_forward(client):
+    log_in(client, make_staff(EDITOR))
+    start = timezone.now()
+    with time_machine.travel(start + datetime.timedelta(minutes=20)):
+        client.get("/admin/")
+    with time_machine.travel(start + datetime.timedelta(minutes=40)):
+        assert client.get("/admin/").status_code == 200
+
+
+def test_old_session_cookie_no_longer_works_after_logout(client):
+    log_in(client, make_staff(EDITOR))
+    stolen = client.cookies["sessionid"].value
+    client.post("/admin/logout/")
+    thief = Client()
+    thief.cookies["sessionid"] = stolen
+    response = thief.get("/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_session_cookie_is_http_only(client):
+    response = log_in(client, make_staff(EDITOR))
+    assert response.cookies["sessionid"]["httponly"]
