@@ -1,0 +1,59 @@
+import re
+import unicodedata
+
+from django.db import models
+
+from .issues import Entry
+
+# Runs of letters, digits and CJK characters; everything else (punctuation, spaces, "_") separates words.
+WORD_RUN = re.compile(r"[^\W_]+")
+
+
+def normalize(text):
+    """The one form both the index and the query use: NFKC (full-width → half-width), lower case."""
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def bigrams(run):
+    """The bigrams of one run of word characters; a one-character run is its own token."""
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def index_tokens(text):
+    """Every unigram and bigram inside the runs of normalized text, deduplicated, space-separated."""
+    tokens = set()
+    for run in WORD_RUN.findall(normalize(text)):
+        tokens.update(run)
+        tokens.update(bigrams(run))
+    return " ".join(sorted(tokens))
+
+
+class EntrySearchIndex(models.Model):
+    """What search reads for one entry: its normalized text and issue title, and their tokens.
+
+    Kept up to date by the signal handlers in bulletins/search.py and rebuilt in bulk by
+    `manage.py rebuild_search_index`. On PostgreSQL a generated `vector` tsvector column
+    over `tokens` with a GIN index (created by the migration, unknown to the ORM) finds
+    candidates; on SQLite the normalized text is matched directly.
+    """
+
+    entry = models.OneToOneField(
+        Entry, on_delete=models.CASCADE, primary_key=True, related_name="search_index", verbose_name="条目"
+    )
+    title = models.TextField("期刊标题（规范化）", blank=True)
+    text = models.TextField("正文（规范化）", blank=True)
+    tokens = models.TextField("检索词元", blank=True)
+
+    class Meta:
+        verbose_name = "检索索引"
+        verbose_name_plural = "检索索引"
+
+    def __str__(self):
+        return f"检索索引：{self.entry_id}"
+
+    @classmethod
+    def build(cls, entry, issue_title):
+        title, text = normalize(issue_title), normalize(entry.plain_text)
+        return cls(entry_id=entry.pk, title=title, text=text, tokens=index_tokens(f"{title}\n{text}"))

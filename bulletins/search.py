@@ -1,0 +1,216 @@
+"""Chinese search over published entries and issue titles.
+
+A query is cut into terms at spaces and punctuation; every term must occur in the entry's
+text or its issue's title (exact substring, after NFKC and lower-casing). On PostgreSQL the
+candidates come from a GIN index over unigram/bigram tokens (a term becomes its bigrams
+ANDed) and terms of three characters or more are then verified as substrings, because
+bigrams alone could over-match; on SQLite the substrings are matched directly. Both give
+the same result set and the same order:
+
+1. more terms found in the issue title first,
+2. then more occurrences of the terms in the entry text,
+3. then newer (issue publish time), then the entry's place in its issue.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce, Length, Replace, TruncDate
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .models import Entry, EntrySearchIndex, Issue
+from .models.search import WORD_RUN, bigrams, normalize
+
+MAX_QUERY_LENGTH = 50
+MAX_TERMS = 5
+SNIPPET_LENGTH = 120
+INDEX_BATCH_SIZE = 2000
+
+
+@dataclass
+class Query:
+    """A parsed query: the terms to search and calm notices about what was left out."""
+
+    text: str = ""
+    terms: list = field(default_factory=list)
+    notices: list = field(default_factory=list)
+
+    def __bool__(self):
+        return bool(self.terms)
+
+
+def parse_query(raw):
+    text = (raw or "").strip()
+    query = Query(text=text[:MAX_QUERY_LENGTH])
+    if len(text) > MAX_QUERY_LENGTH:
+        query.notices.append(f"搜索词太长，只按前{MAX_QUERY_LENGTH}个字搜索。")
+    terms = list(dict.fromkeys(WORD_RUN.findall(normalize(query.text))))
+    if len(terms) > MAX_TERMS:
+        query.notices.append(f"搜索词太多，只按前{MAX_TERMS}个词搜索。")
+    query.terms = terms[:MAX_TERMS]
+    return query
+
+
+@dataclass
+class Filters:
+    year: int | None = None
+    section: object = None
+    person: object = None
+    unit: object = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+
+def _tsquery(terms):
+    tokens = dict.fromkeys(token for term in terms for token in bigrams(term))
+    return " & ".join("'{}'".format(token.replace("'", "''")) for token in tokens)
+
+
+class _VectorMatches(Func):
+    """PostgreSQL: the index row's generated `vector` column matches a tsquery.
+
+    The column is unknown to the ORM, so the join alias is taken from a resolved sibling
+    column; that keeps the SQL right when Django relabels the query (e.g. as a subquery)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, tsquery):
+        super().__init__(F("search_index__tokens"))
+        self.tsquery = tsquery
+
+    def as_sql(self, compiler, connection, **extra):
+        column = self.get_source_expressions()[0]
+        alias = compiler.quote_name_unless_alias(column.alias)
+        return f'{alias}."vector" @@ %s::tsquery', [self.tsquery]
+
+
+def _matching(entries, terms):
+    if connection.vendor == "postgresql":
+        entries = entries.filter(_VectorMatches(_tsquery(terms)))
+        terms = [term for term in terms if len(term) >= 3]
+    for term in terms:
+        entries = entries.filter(Q(search_index__text__contains=term) | Q(search_index__title__contains=term))
+    return entries
+
+
+def _ranked(entries, terms):
+    title_hits = sum(
+        (Case(When(search_index__title__contains=term, then=Value(1)), default=Value(0)) for term in terms),
+        Value(0),
+    )
+    text = F("search_index__text")
+    text_hits = sum(
+        ((Length(text) - Length(Replace(text, Value(term), Value("")))) / Value(len(term)) for term in terms),
+        Value(0),
+    )
+    return entries.annotate(
+        title_hits=title_hits, text_hits=Coalesce(text_hits, Value(0), output_field=IntegerField())
+    ).order_by("-title_hits", "-text_hits", "-issue__published_at", "section__order", "order", "id")
+
+
+def _filtered(entries, filters):
+    if filters.year:
+        entries = entries.filter(issue__year=filters.year)
+    if filters.section:
+        entries = entries.filter(section=filters.section)
+    if filters.person:
+        entries = entries.filter(entry_people__person=filters.person)
+    if filters.unit:
+        entries = entries.filter(units=filters.unit)
+    if filters.date_from or filters.date_to:
+        # An entry's date is its event date, or its issue's publish date when it has none (近日).
+        entries = entries.annotate(search_date=Coalesce("event_date", TruncDate("issue__published_at")))
+        if filters.date_from:
+            entries = entries.filter(search_date__gte=filters.date_from)
+        if filters.date_to:
+            entries = entries.filter(search_date__lte=filters.date_to)
+    return entries
+
+
+def search(query, filters=None):
+    """Published entries matching every term of `query`, ranked (see the module docstring)."""
+    if not query:
+        return Entry.objects.none()
+    entries = Entry.objects.filter(issue__in=Issue.objects.published())
+    entries = _filtered(_matching(entries, query.terms), filters or Filters())
+    return _ranked(entries, query.terms).select_related("issue", "section")
+
+
+def _pattern(terms):
+    return re.compile("|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
+
+
+def highlight(text, terms, *, length=None):
+    """Escaped `text` (cut to a window around the first match when `length` is given) with <mark>s."""
+    text = " ".join((text or "").split())
+    searchable = normalize(text)
+    if len(searchable) != len(text):  # NFKC changed lengths; positions would not line up
+        searchable = text
+    pattern = _pattern(terms) if terms else None
+    start, end = 0, len(text)
+    if length is not None and len(text) > length:
+        first = pattern.search(searchable) if pattern else None
+        start = max(0, first.start() - length // 4) if first else 0
+        end = min(len(text), start + length)
+        start = max(0, end - length)
+    parts, position = [], start
+    for match in pattern.finditer(searchable, start, end) if pattern else ():
+        parts.append(escape(text[position : match.start()]))
+        parts.append(f"<mark>{escape(text[match.start() : match.end()])}</mark>")
+        position = match.end()
+    parts.append(escape(text[position:end]))
+    return mark_safe(("…" if start > 0 else "") + "".join(parts) + ("…" if end < len(text) else ""))
+
+
+def snippet(entry, terms):
+    return highlight(entry.plain_text, terms, length=SNIPPET_LENGTH)
+
+
+# Index maintenance -------------------------------------------------------------------------
+
+
+def index_entries(entries):
+    """Write (or rewrite) the search index rows of `entries`, in bulk."""
+    rows = [EntrySearchIndex.build(entry, entry.issue.title) for entry in entries]
+    EntrySearchIndex.objects.bulk_create(
+        rows,
+        batch_size=INDEX_BATCH_SIZE,
+        update_conflicts=True,
+        unique_fields=["entry"],
+        update_fields=["title", "text", "tokens"],
+    )
+    return len(rows)
+
+
+def rebuild_index(*, progress=None):
+    """Rebuild the whole index in batches; `progress(n)` is told how many entries each batch held."""
+    EntrySearchIndex.objects.all().delete()
+    entries = Entry.objects.select_related("issue").only("id", "plain_text", "issue__title").order_by("id")
+    last_id, total = 0, 0
+    while batch := list(entries.filter(id__gt=last_id)[:INDEX_BATCH_SIZE]):
+        total += index_entries(batch)
+        last_id = batch[-1].id
+        if progress:
+            progress(len(batch))
+    return total
+
+
+@receiver(post_save, sender=Entry, dispatch_uid="bulletins.search.index_saved_entry")
+def index_saved_entry(sender, instance, raw=False, **kwargs):
+    """Signal handler: an entry's text changed, so its search index row is rewritten."""
+    if not raw:
+        index_entries([instance])
+
+
+@receiver(post_save, sender=Issue, dispatch_uid="bulletins.search.reindex_issue_entries")
+def reindex_issue_entries(sender, instance, raw=False, created=False, **kwargs):
+    """Signal handler: an issue's title is indexed with its entries, so they are rewritten
+    when it is saved; this also catches entries bulk-created before the issue was published."""
+    if not raw and not created:
+        index_entries(instance.entries.select_related("issue").only("id", "plain_text", "issue__title"))
