@@ -5,11 +5,12 @@ text or its issue's title (exact substring, after NFKC and lower-casing). On Pos
 candidates come from a GIN index over unigram/bigram tokens (a term becomes its bigrams
 ANDed) and terms of three characters or more are then verified as substrings, because
 bigrams alone could over-match; on SQLite the substrings are matched directly. Both give
-the same result set and the same order:
+the same result set and the same order. The candidates are the newest MAX_RESULTS matches
+(newest issue first); they are ranked:
 
 1. more terms found in the issue title first,
 2. then more occurrences of the terms in the entry text,
-3. then newer (issue publish time), then the entry's place in its issue.
+3. then the newer issue (year, number), then the entry created first.
 """
 
 import datetime
@@ -17,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Value, When
+from django.db.models import BooleanField, Case, F, Func, Q, Value, When
 from django.db.models.functions import Coalesce, Length, Replace, TruncDate
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -25,12 +26,16 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .models import Entry, EntrySearchIndex, Issue
-from .models.search import WORD_RUN, bigrams, normalize
+from .models.search import WORD_RUN, bigrams, normalize, year_token
 
 MAX_QUERY_LENGTH = 50
 MAX_TERMS = 5
+MAX_RESULTS = 500
+# Newest years searched first (1, then 4), then the whole archive.
+YEAR_WINDOWS = (1, 4)
 SNIPPET_LENGTH = 120
 INDEX_BATCH_SIZE = 2000
+ISSUE_FIELDS = ("issue__title", "issue__year", "issue__number")
 
 
 @dataclass
@@ -67,21 +72,24 @@ class Filters:
     date_to: datetime.date | None = None
 
 
-def _tsquery(terms):
+def _tsquery(terms, years=None):
     tokens = dict.fromkeys(token for term in terms for token in bigrams(term))
-    return " & ".join("'{}'".format(token.replace("'", "''")) for token in tokens)
+    tsquery = " & ".join("'{}'".format(token.replace("'", "''")) for token in tokens)
+    if years:
+        tsquery = "({}) & ({})".format(tsquery, " | ".join(f"'{year_token(year)}'" for year in years))
+    return tsquery
 
 
 class _VectorMatches(Func):
     """PostgreSQL: the index row's generated `vector` column matches a tsquery.
 
-    The column is unknown to the ORM, so the join alias is taken from a resolved sibling
+    The column is unknown to the ORM, so the table alias is taken from a resolved sibling
     column; that keeps the SQL right when Django relabels the query (e.g. as a subquery)."""
 
     output_field = BooleanField()
 
     def __init__(self, tsquery):
-        super().__init__(F("search_index__tokens"))
+        super().__init__(F("tokens"))
         self.tsquery = tsquery
 
     def as_sql(self, compiler, connection, **extra):
@@ -90,56 +98,100 @@ class _VectorMatches(Func):
         return f'{alias}."vector" @@ %s::tsquery', [self.tsquery]
 
 
-def _matching(entries, terms):
+def _matching(rows, terms, years=None):
     if connection.vendor == "postgresql":
-        entries = entries.filter(_VectorMatches(_tsquery(terms)))
+        rows = rows.filter(_VectorMatches(_tsquery(terms, years)))
         terms = [term for term in terms if len(term) >= 3]
+    elif years:
+        rows = rows.filter(year__in=years)
     for term in terms:
-        entries = entries.filter(Q(search_index__text__contains=term) | Q(search_index__title__contains=term))
-    return entries
+        rows = rows.filter(Q(text__contains=term) | Q(title__contains=term))
+    return rows
 
 
-def _ranked(entries, terms):
-    title_hits = sum(
-        (Case(When(search_index__title__contains=term, then=Value(1)), default=Value(0)) for term in terms),
-        Value(0),
-    )
-    text = F("search_index__text")
-    text_hits = sum(
-        ((Length(text) - Length(Replace(text, Value(term), Value("")))) / Value(len(term)) for term in terms),
-        Value(0),
-    )
-    return entries.annotate(
-        title_hits=title_hits, text_hits=Coalesce(text_hits, Value(0), output_field=IntegerField())
-    ).order_by("-title_hits", "-text_hits", "-issue__published_at", "section__order", "order", "id")
-
-
-def _filtered(entries, filters):
+def _filtered(rows, filters):
     if filters.year:
-        entries = entries.filter(issue__year=filters.year)
+        rows = rows.filter(year=filters.year)
     if filters.section:
-        entries = entries.filter(section=filters.section)
+        rows = rows.filter(entry__section=filters.section)
     if filters.person:
-        entries = entries.filter(entry_people__person=filters.person)
+        rows = rows.filter(entry__entry_people__person=filters.person)
     if filters.unit:
-        entries = entries.filter(units=filters.unit)
+        rows = rows.filter(entry__units=filters.unit)
     if filters.date_from or filters.date_to:
         # An entry's date is its event date, or its issue's publish date when it has none (近日).
-        entries = entries.annotate(search_date=Coalesce("event_date", TruncDate("issue__published_at")))
+        rows = rows.annotate(date=Coalesce("entry__event_date", TruncDate("issue__published_at")))
         if filters.date_from:
-            entries = entries.filter(search_date__gte=filters.date_from)
+            rows = rows.filter(date__gte=filters.date_from)
         if filters.date_to:
-            entries = entries.filter(search_date__lte=filters.date_to)
-    return entries
+            rows = rows.filter(date__lte=filters.date_to)
+    return rows
+
+
+def _ranked(rows, terms):
+    title_hits = sum(
+        (Case(When(title__contains=term, then=Value(1)), default=Value(0)) for term in terms),
+        Value(0),
+    )
+    text_hits = sum(
+        ((Length("text") - Length(Replace("text", Value(term), Value("")))) / Value(len(term)) for term in terms),
+        Value(0),
+    )
+    return rows.annotate(title_hits=title_hits, text_hits=text_hits).order_by(
+        "-title_hits", "-text_hits", "-year", "-number", "entry_id"
+    )
+
+
+class Results:
+    """The ranked results of a search, sliced lazily for a Paginator.
+
+    `count()` is known from the candidate ids; only the page asked for is ranked and read."""
+
+    def __init__(self, query, candidate_ids, truncated):
+        self.query = query
+        self.truncated = truncated
+        self._ids = candidate_ids
+
+    def count(self):
+        return len(self._ids)
+
+    def __len__(self):
+        return len(self._ids)
+
+    def __getitem__(self, index):
+        if not self._ids:
+            return []
+        rows = _ranked(EntrySearchIndex.objects.filter(entry_id__in=self._ids), self.query.terms)
+        ids = list(rows.values_list("entry_id", flat=True)[index])
+        entries = Entry.objects.select_related("issue", "section").in_bulk(ids)
+        return [entries[pk] for pk in ids]
+
+
+def _newest_candidates(rows, terms, newest_year=None):
+    """The newest MAX_RESULTS + 1 matching entry ids. A common word matches most of the
+    archive, so the newest years are searched first and older ones only when needed."""
+    for window in (*YEAR_WINDOWS, None) if newest_year else (None,):
+        window_years = list(range(newest_year, newest_year - window, -1)) if window else None
+        matches = _matching(rows, terms, window_years).order_by("-year", "-number", "entry_id")
+        ids = list(matches.values_list("entry_id", flat=True)[: MAX_RESULTS + 1])
+        if len(ids) > MAX_RESULTS or window_years is None:
+            return ids
+    return ids
 
 
 def search(query, filters=None):
-    """Published entries matching every term of `query`, ranked (see the module docstring)."""
+    """Published entries matching every term of `query`, as ranked `Results`.
+
+    The newest MAX_RESULTS matches are the candidates (a reader narrows a common word with
+    more words or the filters); they are ranked as the module docstring says."""
     if not query:
-        return Entry.objects.none()
-    entries = Entry.objects.filter(issue__in=Issue.objects.published())
-    entries = _filtered(_matching(entries, query.terms), filters or Filters())
-    return _ranked(entries, query.terms).select_related("issue", "section")
+        return Results(query, [], truncated=False)
+    filters = filters or Filters()
+    published = Issue.objects.published()
+    rows = _filtered(EntrySearchIndex.objects.filter(issue__in=published), filters)
+    newest_year = None if filters.year else published.order_by("-year").values_list("year", flat=True).first()
+    ids = _newest_candidates(rows, query.terms, newest_year)
+    return Results(query, ids[:MAX_RESULTS], truncated=len(ids) > MAX_RESULTS)
 
 
 def _pattern(terms):
@@ -177,13 +229,13 @@ def snippet(entry, terms):
 
 def index_entries(entries):
     """Write (or rewrite) the search index rows of `entries`, in bulk."""
-    rows = [EntrySearchIndex.build(entry, entry.issue.title) for entry in entries]
+    rows = [EntrySearchIndex.build(entry, entry.issue) for entry in entries]
     EntrySearchIndex.objects.bulk_create(
         rows,
         batch_size=INDEX_BATCH_SIZE,
         update_conflicts=True,
         unique_fields=["entry"],
-        update_fields=["title", "text", "tokens"],
+        update_fields=["issue", "year", "number", "title", "text", "tokens"],
     )
     return len(rows)
 
@@ -191,7 +243,7 @@ def index_entries(entries):
 def rebuild_index(*, progress=None):
     """Rebuild the whole index in batches; `progress(n)` is told how many entries each batch held."""
     EntrySearchIndex.objects.all().delete()
-    entries = Entry.objects.select_related("issue").only("id", "plain_text", "issue__title").order_by("id")
+    entries = Entry.objects.select_related("issue").only("id", "plain_text", *ISSUE_FIELDS).order_by("id")
     last_id, total = 0, 0
     while batch := list(entries.filter(id__gt=last_id)[:INDEX_BATCH_SIZE]):
         total += index_entries(batch)
@@ -213,4 +265,4 @@ def reindex_issue_entries(sender, instance, raw=False, created=False, **kwargs):
     """Signal handler: an issue's title is indexed with its entries, so they are rewritten
     when it is saved; this also catches entries bulk-created before the issue was published."""
     if not raw and not created:
-        index_entries(instance.entries.select_related("issue").only("id", "plain_text", "issue__title"))
+        index_entries(instance.entries.select_related("issue").only("id", "plain_text", *ISSUE_FIELDS))

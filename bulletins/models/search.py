@@ -3,7 +3,7 @@ import unicodedata
 
 from django.db import models
 
-from .issues import Entry
+from .issues import Entry, Issue
 
 # Runs of letters, digits and CJK characters; everything else (punctuation, spaces, "_") separates words.
 WORD_RUN = re.compile(r"[^\W_]+")
@@ -21,6 +21,11 @@ def bigrams(run):
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+def year_token(year):
+    """A token for the issue's year, so PostgreSQL can search the newest years first from the index alone."""
+    return f"y{year}"
+
+
 def index_tokens(text):
     """Every unigram and bigram inside the runs of normalized text, deduplicated, space-separated."""
     tokens = set()
@@ -31,7 +36,8 @@ def index_tokens(text):
 
 
 class EntrySearchIndex(models.Model):
-    """What search reads for one entry: its normalized text and issue title, and their tokens.
+    """What search reads for one entry: its normalized text and issue title, their tokens,
+    and its issue's year and number (newest first is the order candidates are taken in).
 
     Kept up to date by the signal handlers in bulletins/search.py and rebuilt in bulk by
     `manage.py rebuild_search_index`. On PostgreSQL a generated `vector` tsvector column
@@ -42,6 +48,9 @@ class EntrySearchIndex(models.Model):
     entry = models.OneToOneField(
         Entry, on_delete=models.CASCADE, primary_key=True, related_name="search_index", verbose_name="条目"
     )
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="+", verbose_name="期刊")
+    year = models.PositiveSmallIntegerField("年份")
+    number = models.PositiveSmallIntegerField("期号")
     title = models.TextField("期刊标题（规范化）", blank=True)
     text = models.TextField("正文（规范化）", blank=True)
     tokens = models.TextField("检索词元", blank=True)
@@ -54,6 +63,14 @@ class EntrySearchIndex(models.Model):
         return f"检索索引：{self.entry_id}"
 
     @classmethod
-    def build(cls, entry, issue_title):
-        title, text = normalize(issue_title), normalize(entry.plain_text)
-        return cls(entry_id=entry.pk, title=title, text=text, tokens=index_tokens(f"{title}\n{text}"))
+    def build(cls, entry, issue):
+        title, text = normalize(issue.title), normalize(entry.plain_text)
+        return cls(
+            entry_id=entry.pk,
+            issue_id=issue.pk,
+            year=issue.year,
+            number=issue.number,
+            title=title,
+            text=text,
+            tokens=index_tokens(title + "\n" + text) + " " + year_token(issue.year),
+        )
