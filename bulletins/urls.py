@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import search_views, views
 
 app_name = "bulletins"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("sections/<slug:slug>/", views.section_entries, name="section"),
     path("people/<int:pk>/", views.person_entries, name="person"),
     path("units/<int:pk>/", views.unit_entries, name="unit"),
+    path("search/", search_views.search_view, name="search"),
 ]
