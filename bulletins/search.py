@@ -17,7 +17,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Case, F, Func, Q, Value, When
 from django.db.models.functions import Coalesce, Length, Replace, TruncDate
 from django.db.models.signals import post_save
@@ -240,8 +240,10 @@ def index_entries(entries):
     return len(rows)
 
 
+@transaction.atomic
 def rebuild_index(*, progress=None):
-    """Rebuild the whole index in batches; `progress(n)` is told how many entries each batch held."""
+    """Rebuild the whole index in batches, in one transaction so searches never see it half-built;
+    `progress(n)` is told how many entries each batch held."""
     EntrySearchIndex.objects.all().delete()
     entries = Entry.objects.select_related("issue").only("id", "plain_text", *ISSUE_FIELDS).order_by("id")
     last_id, total = 0, 0

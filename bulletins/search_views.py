@@ -49,7 +49,8 @@ class SearchForm(forms.Form):
     def filters(self):
         """The filters that are valid; a bad one is reported on the form and left out."""
         data = getattr(self, "cleaned_data", {})
-        return Filters(**{name: data.get(name) for name in ("year", "section", "person", "unit", "date_from", "date_to")})
+        names = ("year", "section", "person", "unit", "date_from", "date_to")
+        return Filters(**{name: data.get(name) for name in names})
 
 
 def search_view(request):
@@ -59,8 +60,8 @@ def search_view(request):
     results = search(query, form.filters())
     page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     found = [
-        {"entry": entry, "snippet": snippet(entry, query.terms), "issue_title": highlight(entry.issue.title, query.terms)}
-        for entry in page
+        {"entry": e, "snippet": snippet(e, query.terms), "issue_title": highlight(e.issue.title, query.terms)}
+        for e in page
     ]
     params = request.GET.copy()
     params.pop("page", None)

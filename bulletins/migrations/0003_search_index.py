@@ -2,7 +2,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-# PostgreSQL only: a generated tsvector over the tokens (no parser, the tokens are the lexemes)
+# PostgreSQL only: a tsvector generated from the tokens (no parser, the tokens are the lexemes)
 # and its GIN index. The ORM does not know the column; bulletins/search.py queries it.
 POSTGRES_FORWARD = [
     """ALTER TABLE bulletins_entrysearchindex ADD COLUMN vector tsvector

@@ -8,6 +8,13 @@ from .issues import Entry, Issue
 # Runs of letters, digits and CJK characters; everything else (punctuation, spaces, "_") separates words.
 WORD_RUN = re.compile(r"[^\W_]+")
 
+# PostgreSQL only, created by migration 0003 and unknown to the ORM: the GIN index over the
+# `vector` column (a tsvector generated from `tokens`).
+POSTGRES_GIN_INDEX = "bulletins_entrysearchindex_vector_gin"
+POSTGRES_CREATE_GIN_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS {POSTGRES_GIN_INDEX} ON bulletins_entrysearchindex USING gin (vector)"
+)
+
 
 def normalize(text):
     """The one form both the index and the query use: NFKC (full-width → half-width), lower case."""
