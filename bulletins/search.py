@@ -255,16 +255,29 @@ def rebuild_index(*, progress=None):
     return total
 
 
+def _index_now_or_after_commit(entries, *, raw):
+    """Raw saves (loaddata, django-reversion restoring a revision) may come before the rows
+    they point to, so they are indexed once the transaction commits."""
+    entries = entries.select_related("issue").only("id", "plain_text", *ISSUE_FIELDS)
+    if raw:
+        transaction.on_commit(lambda: index_entries(entries.all()))
+    else:
+        index_entries(entries)
+
+
 @receiver(post_save, sender=Entry, dispatch_uid="bulletins.search.index_saved_entry")
 def index_saved_entry(sender, instance, raw=False, **kwargs):
     """Signal handler: an entry's text changed, so its search index row is rewritten."""
-    if not raw:
+    if raw:
+        _index_now_or_after_commit(Entry.objects.filter(pk=instance.pk), raw=True)
+    else:
         index_entries([instance])
 
 
 @receiver(post_save, sender=Issue, dispatch_uid="bulletins.search.reindex_issue_entries")
 def reindex_issue_entries(sender, instance, raw=False, created=False, **kwargs):
-    """Signal handler: an issue's title is indexed with its entries, so they are rewritten
-    when it is saved; this also catches entries bulk-created before the issue was published."""
-    if not raw and not created:
-        index_entries(instance.entries.select_related("issue").only("id", "plain_text", *ISSUE_FIELDS))
+    """Signal handler: an issue's title, year and number are indexed with its entries, so they
+    are rewritten when it is saved; this also catches entries bulk-created before the issue
+    was published."""
+    if not created:
+        _index_now_or_after_commit(Entry.objects.filter(issue_id=instance.pk), raw=raw)

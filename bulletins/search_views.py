@@ -23,11 +23,11 @@ class SearchForm(forms.Form):
     person = forms.ModelChoiceField(label="人物", queryset=Person.objects.all(), required=False, empty_label="全部人物")
     unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.all(), required=False, empty_label="全部单位")
     date_from = forms.DateField(
-        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "请按 2023-04-06 的格式填写日期。"},
     )
     date_to = forms.DateField(
-        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="按条目的事件日期；没有具体日期（近日、日前）的按所在期刊的发布日期。",
         error_messages={"invalid": "请按 2023-04-06 的格式填写日期。"},
     )

@@ -229,3 +229,23 @@ def test_rebuild_search_index_command_restores_a_lost_index(corpus):
     EntrySearchIndex.objects.all().delete()
     call_command("rebuild_search_index", verbosity=0)
     assert ids("植树") == [corpus["b2"], corpus["a1"]]
+
+
+def test_null_characters_and_odd_page_numbers_do_not_break_the_page(client, corpus):
+    params = {"q": "植树\x00", "section": "\x00", "person": "\x00", "unit": "1\x00", "year": "\x00", "page": "99999"}
+    response = client.get(reverse("bulletins:search"), params)
+    assert response.status_code == 200
+
+
+def test_raw_saves_as_in_loaddata_or_a_restored_revision_are_indexed_on_commit(
+    corpus, django_capture_on_commit_callbacks
+):
+    from django.core import serializers
+
+    from bulletins.models import Entry
+
+    data = serializers.serialize("json", [Entry.objects.get(pk=corpus["b3"])])
+    restored = next(serializers.deserialize("json", data.replace("攀枝花", "乐山")))
+    with django_capture_on_commit_callbacks(execute=True):
+        restored.save()
+    assert ids("乐山") == [corpus["b3"]]
