@@ -15,6 +15,7 @@ the same result set and the same order. The candidates are the newest MAX_RESULT
 
 import datetime
 import re
+from itertools import islice
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -198,6 +199,18 @@ def _pattern(terms):
     return re.compile("|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
 
 
+def _best_window(text, pattern, length):
+    """Where a window of `length` characters shows the most different terms (the first such)."""
+    matches = [(match.start(), match.group().lower()) for match in islice(pattern.finditer(text), 100)]
+    best_start, best_count = 0, 0
+    for position, _ in matches:
+        start = max(0, position - length // 4)
+        count = len({term for at, term in matches if start <= at < start + length})
+        if count > best_count:
+            best_start, best_count = start, count
+    return best_start
+
+
 def highlight(text, terms, *, length=None):
     """Escaped `text` (cut to a window around the first match when `length` is given) with <mark>s."""
     text = " ".join((text or "").split())
@@ -207,8 +220,7 @@ def highlight(text, terms, *, length=None):
     pattern = _pattern(terms) if terms else None
     start, end = 0, len(text)
     if length is not None and len(text) > length:
-        first = pattern.search(searchable) if pattern else None
-        start = max(0, first.start() - length // 4) if first else 0
+        start = _best_window(searchable, pattern, length) if pattern else 0
         end = min(len(text), start + length)
         start = max(0, end - length)
     parts, position = [], start

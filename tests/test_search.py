@@ -249,3 +249,9 @@ def test_raw_saves_as_in_loaddata_or_a_restored_revision_are_indexed_on_commit(
     with django_capture_on_commit_callbacks(execute=True):
         restored.save()
     assert ids("乐山") == [corpus["b3"]]
+
+
+def test_snippet_window_shows_as_many_different_terms_as_it_can():
+    text = "创文" + "甲" * 200 + "植树乙创文" + "丙" * 200
+    result = str(highlight(text, ["植树", "创文"], length=60))
+    assert "<mark>植树</mark>乙<mark>创文</mark>" in result
