@@ -46,6 +46,16 @@ class SearchForm(forms.Form):
             data.pop("date_to")
         return data
 
+    def select_options(self):
+        """(bound field, [(value, label, selected)]) for each select. Rendered by the template
+        directly: Django's per-option widget templates cost more than the search itself."""
+        selects = []
+        for name in ("year", "section", "person", "unit"):
+            chosen = str(self.data.get(name, ""))
+            options = [(str(value), label, str(value) == chosen) for value, label in self.fields[name].choices]
+            selects.append((self[name], options))
+        return selects
+
     def filters(self):
         """The filters that are valid; a bad one is reported on the form and left out."""
         data = getattr(self, "cleaned_data", {})

@@ -255,3 +255,9 @@ def test_snippet_window_shows_as_many_different_terms_as_it_can():
     text = "创文" + "甲" * 200 + "植树乙创文" + "丙" * 200
     result = str(highlight(text, ["植树", "创文"], length=60))
     assert "<mark>植树</mark>乙<mark>创文</mark>" in result
+
+
+def test_chosen_filters_stay_selected_on_the_results_page(client, corpus):
+    html = client.get(reverse("bulletins:search"), {"q": "创文", "year": "2022", "section": "units"}).content.decode()
+    assert '<option value="2022" selected>2022年</option>' in html
+    assert '<option value="units" selected>单位行动</option>' in html
