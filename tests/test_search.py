@@ -261,3 +261,9 @@ def test_chosen_filters_stay_selected_on_the_results_page(client, corpus):
     html = client.get(reverse("bulletins:search"), {"q": "创文", "year": "2022", "section": "units"}).content.decode()
     assert '<option value="2022" selected>2022年</option>' in html
     assert '<option value="units" selected>单位行动</option>' in html
+
+
+def test_an_entry_without_text_is_indexed_without_error():
+    issue = make_published_issue(year=2024, number=5, title="！")
+    entry = make_entry(issue, body="<p>……</p>")
+    assert EntrySearchIndex.objects.filter(entry=entry).exists()

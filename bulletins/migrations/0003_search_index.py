@@ -41,7 +41,7 @@ def index_existing_entries(apps, schema_editor):
                 number=issue.number,
                 title=title,
                 text=text,
-                tokens=index_tokens(title + "\n" + text) + " " + year_token(issue.year),
+                tokens=" ".join(filter(None, [index_tokens(title + "\n" + text), year_token(issue.year)])),
             )
         )
     EntrySearchIndex.objects.bulk_create(rows, batch_size=2000)

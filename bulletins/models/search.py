@@ -79,5 +79,5 @@ class EntrySearchIndex(models.Model):
             number=issue.number,
             title=title,
             text=text,
-            tokens=index_tokens(title + "\n" + text) + " " + year_token(issue.year),
+            tokens=" ".join(filter(None, [index_tokens(title + "\n" + text), year_token(issue.year)])),
         )
