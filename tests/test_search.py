@@ -267,3 +267,9 @@ def test_an_entry_without_text_is_indexed_without_error():
     issue = make_published_issue(year=2024, number=5, title="！")
     entry = make_entry(issue, body="<p>……</p>")
     assert EntrySearchIndex.objects.filter(entry=entry).exists()
+
+
+def test_a_date_range_that_ends_before_it_starts_is_explained(client, corpus):
+    params = {"q": "创文", "date_from": "2023-05-01", "date_to": "2023-01-01"}
+    html = client.get(reverse("bulletins:search"), params).content.decode()
+    assert "截止日期不能早于起始日期" in html
