@@ -42,8 +42,7 @@ class SearchForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", "截止日期不能早于起始日期。")
-            data.pop("date_to")
+            self.add_error("date_to", "截止日期不能早于起始日期。")  # also drops it from cleaned_data
         return data
 
     def select_options(self):
