@@ -22,5 +22,10 @@ run: setup
 test: setup
 	$(PY) -m pytest
 
+# Load test on PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/wenming_bench);
+# generates 100 000 entries the first time, writes docs/benchmarks.md.
+bench: setup
+	$(PY) bench/run.py
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

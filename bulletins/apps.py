@@ -8,3 +8,4 @@ class BulletinsConfig(AppConfig):
     def ready(self):
         from . import revisions  # noqa: F401  (registers the models with django-reversion)
         from . import signals  # noqa: F401  (connects the public-cache handlers)
+        from . import search  # noqa: F401  (connects the search index signal handlers)

@@ -1,7 +1,8 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import views
+
+from . import search_views, views
 from .feeds import LatestIssuesAtomFeed, LatestIssuesFeed
 from .public_cache import cache_public_page
 from .sitemaps import SITEMAPS
@@ -16,6 +17,7 @@ urlpatterns = [
     path("sections/<slug:slug>/", views.section_entries, name="section"),
     path("people/<int:pk>/", views.person_entries, name="person"),
     path("units/<int:pk>/", views.unit_entries, name="unit"),
+    path("search/", search_views.search_view, name="search"),
     path("feed/", cache_public_page(LatestIssuesFeed()), name="feed"),
     path("feed/atom/", cache_public_page(LatestIssuesAtomFeed()), name="feed_atom"),
 ]

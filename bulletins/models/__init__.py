@@ -1,6 +1,7 @@
 from .images import EntryImage
 from .issues import Entry, EntryPerson, Issue, IssueQuerySet, Section
 from .registry import Person, PersonTitle, Unit
+from .search import EntrySearchIndex
 from .site import SiteSettings
 from .wording import WordRule
 from .workflow import IssueTransition
@@ -9,6 +10,7 @@ __all__ = [
     "Entry",
     "EntryImage",
     "EntryPerson",
+    "EntrySearchIndex",
     "Issue",
     "IssueQuerySet",
     "IssueTransition",

@@ -1,0 +1,87 @@
+from django import forms
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from .models import Issue, Person, Section, Unit
+from .search import MAX_QUERY_LENGTH, MAX_RESULTS, Filters, highlight, parse_query, search, snippet
+
+RESULTS_PER_PAGE = 20
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="搜索词",
+        required=False,
+        strip=True,
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH, "placeholder": "如：创文 植树"}),
+        help_text="多个词用空格分开，条目须包含全部词语。",
+    )
+    year = forms.TypedChoiceField(label="年份", required=False, coerce=int, empty_value=None)
+    section = forms.ModelChoiceField(
+        label="栏目", queryset=Section.objects.all(), to_field_name="slug", required=False, empty_label="全部栏目"
+    )
+    person = forms.ModelChoiceField(label="人物", queryset=Person.objects.all(), required=False, empty_label="全部人物")
+    unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.all(), required=False, empty_label="全部单位")
+    date_from = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "请按 2023-04-06 的格式填写日期。"},
+    )
+    date_to = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="按条目的事件日期；没有具体日期（近日、日前）的按所在期刊的发布日期。",
+        error_messages={"invalid": "请按 2023-04-06 的格式填写日期。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = Issue.objects.published().order_by("-year").values_list("year", flat=True).distinct()
+        self.fields["year"].choices = [("", "全部年份"), *((year, f"{year}年") for year in years)]
+        for name in ("year", "section", "person", "unit"):
+            self.fields[name].error_messages["invalid_choice"] = "没有这个选项，已按全部搜索。"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "截止日期不能早于起始日期。")  # also drops it from cleaned_data
+        return data
+
+    def select_options(self):
+        """(bound field, [(value, label, selected)]) for each select. Rendered by the template
+        directly: Django's per-option widget templates cost more than the search itself."""
+        selects = []
+        for name in ("year", "section", "person", "unit"):
+            chosen = str(self.data.get(name, ""))
+            options = [(str(value), label, str(value) == chosen) for value, label in self.fields[name].choices]
+            selects.append((self[name], options))
+        return selects
+
+    def filters(self):
+        """The filters that are valid; a bad one is reported on the form and left out."""
+        data = getattr(self, "cleaned_data", {})
+        names = ("year", "section", "person", "unit", "date_from", "date_to")
+        return Filters(**{name: data.get(name) for name in names})
+
+
+def search_view(request):
+    form = SearchForm(request.GET)
+    form.is_valid()
+    query = parse_query(request.GET.get("q", ""))
+    results = search(query, form.filters())
+    page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    found = [
+        {"entry": e, "snippet": snippet(e, query.terms), "issue_title": highlight(e.issue.title, query.terms)}
+        for e in page
+    ]
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "form": form,
+        "query": query,
+        "asked": bool(request.GET.get("q", "").strip()),
+        "page": page,
+        "found": found,
+        "truncated": results.truncated,
+        "max_results": MAX_RESULTS,
+        "querystring": params.urlencode(),
+    }
+    return render(request, "bulletins/search.html", context)
