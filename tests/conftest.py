@@ -39,7 +39,8 @@ def pytest_runtest_teardown(item, nextitem):
     """After a transactional test's flush (its fixtures are torn down by now), put back what
     the data migrations made so the tests that follow on this worker see it."""
     result = yield
-    if _is_transactional(item):
+    # With no next test the session's fixtures, the test database included, are gone already.
+    if nextitem is not None and _is_transactional(item):
         from pytest_django.plugin import blocking_manager_key
 
         from .factories import restore_migration_data

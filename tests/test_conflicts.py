@@ -162,7 +162,7 @@ def test_entry_page_save_stores_a_revision_of_the_issue(two_editors, issue):
     assert versions_of(issue).get().revision.comment == "修改条目"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_transitions_only_one_wins():
     import threading
 
