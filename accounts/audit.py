@@ -17,6 +17,7 @@ ACTION_LABELS = {
     "workflow.withdraw": "撤稿",
     "workflow.correct": "更正",
     "import": "导入",
+    "issue.delete": "删除草稿",
     "login": "登录",
     "login_failed": "登录失败",
     "lockout": "登录锁定",

@@ -28,7 +28,8 @@ _REGISTRY = [
 ]
 
 ROLE_PERMISSIONS = {
-    EDITOR: [*_CONTENT, *_REGISTRY, "bulletins.view_wordrule", "bulletins.add_issue", "bulletins.submit_issue"],
+    EDITOR: [*_CONTENT, *_REGISTRY, "bulletins.view_wordrule", "bulletins.add_issue", "bulletins.delete_issue",
+             "bulletins.submit_issue"],
     REVIEWER: [*_CONTENT, *_REGISTRY, *_WORD_LIST, "bulletins.review_issue"],
     SIGNER: [*_CONTENT, *_REGISTRY, *_WORD_LIST, "bulletins.sign_issue", "bulletins.change_sitesettings",
              "bulletins.view_sitesettings"],

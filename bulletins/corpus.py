@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from .models import Entry, EntryPerson, EntrySearchIndex, Issue, Person, Section, SiteSettings, Unit
 from .models.search import POSTGRES_CREATE_GIN_INDEX, POSTGRES_GIN_INDEX
+from .sample_registry import PEOPLE as SAMPLE_PEOPLE
 from .sanitize import paragraphs_to_html
 
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "bulletin-2023-13.txt"
@@ -27,13 +28,7 @@ BULK_LOAD_ISSUES = 500
 MAX_YEARS = 30
 
 PEOPLE = [
-    ("高鹏凌", "市委副书记、市长"),
-    ("李映", "市人大常委会主任"),
-    ("侯中文", "市政协主席"),
-    ("陶斌", "市委常委、宣传部部长"),
-    ("熊文琦", "市委常委、组织部部长"),
-    ("赵建仁", "副市长"),
-    ("何渝", "副市长、市公安局局长"),
+    *SAMPLE_PEOPLE,
     ("王晓梅", "市委常委、秘书长"),
     ("陈立新", "市人大常委会副主任"),
     ("刘春华", "市政协副主席"),

@@ -7,7 +7,6 @@ SQLite and PostgreSQL alike, without a live-server thread or a flushed database.
 
 import json
 import mimetypes
-import os
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,23 +15,9 @@ from django.db import connections
 from django.contrib.staticfiles import finders
 from django.test import Client
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 BASE_URL = "http://testserver"
 PREFS_KEY = "wenming.reading"
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls stay synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _serve_static(route, path):

@@ -6,20 +6,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bulletins.models import Entry, Issue, Person, PersonTitle, Section
+from bulletins.sample_registry import PEOPLE
 from bulletins.sanitize import paragraphs_to_html
 
-SAMPLE = Path("/work/shared/samples/bulletin-2023-13.txt")
+SAMPLE = Path(__file__).resolve().parent.parent / "bulletins" / "fixtures" / "bulletin-2023-13.txt"
 PUBLISHED_AT = datetime.datetime(2023, 4, 6, 15, 59, 37, tzinfo=ZoneInfo("Asia/Shanghai"))
 
-PEOPLE = [
-    ("高鹏凌", "市委副书记、市长"),
-    ("李映", "市人大常委会主任"),
-    ("侯中文", "市政协主席"),
-    ("陶斌", "市委常委、宣传部部长"),
-    ("熊文琦", "市委常委、组织部部长"),
-    ("赵建仁", "副市长"),
-    ("何渝", "副市长、市公安局局长"),
-]
 
 _SECTION = re.compile(r"^【(.+)】$")
 _DATE = re.compile(r"^(?:(\d{1,2})月(\d{1,2})日|(近日|日前))")

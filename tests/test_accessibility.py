@@ -2,7 +2,7 @@ import pytest
 
 from bulletins.models import Person, Unit
 
-from .browser import BASE_URL, browser, page, set_prefs  # noqa: F401  (fixtures)
+from .browser import BASE_URL, page, set_prefs  # noqa: F401  (fixtures)
 from .factories import make_published_issue, make_sample_issue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]

@@ -2,7 +2,6 @@
 change the temporary password, five wrong passwords lock the editor out, the auditor sees it all
 in the audit log and exports it."""
 
-import os
 
 import pytest
 
@@ -10,22 +9,9 @@ from accounts.roles import ADMINISTRATOR, AUDITOR
 
 from .factories import STRONG_PASSWORD, make_staff
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def log_in(browser, live_server, username, password, page=None):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser import BASE_URL, browser, new_page, page, set_prefs  # noqa: F401  (fixtures)
+from .browser import BASE_URL, new_page, page, set_prefs  # noqa: F401  (fixtures)
 from .factories import make_entry, make_published_issue, make_sample_issue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]

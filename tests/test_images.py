@@ -586,23 +586,6 @@ def test_entry_body_keeps_an_uploaded_image_with_its_alt_text(editor):
 # In the browser: CKEditor's image dialog -------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser():
-    import os
-
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run"],
-        )
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def entry_page(browser, live_server):
     """An editor logged in through the admin form, on the change page of a draft entry."""

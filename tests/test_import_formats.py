@@ -3,10 +3,10 @@ import io
 from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from docx import Document
 
-from bulletins.importer import ImportFailed, extract_text, parse_file, parse_text
+from bulletins.importer import ImportFailed, extract_text, parse_text
 from bulletins.models import Issue
 
 from .samples import sample_text

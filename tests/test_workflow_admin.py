@@ -4,6 +4,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
+from accounts.models import AuditEvent
 from bulletins.models import Issue, IssueTransition
 
 from .factories import make_entry, make_issue, make_staff
@@ -348,10 +349,19 @@ def test_only_drafts_may_be_deleted(client):
     login(client, EDITOR)
     draft, in_review = make_issue(), make_issue(status=Status.IN_REVIEW)
     client.post(reverse("admin:bulletins_issue_delete", args=[in_review.pk]), {"post": "yes"})
+    client.post(reverse("admin:bulletins_issue_delete", args=[draft.pk]), {"post": "yes"})
     assert Issue.objects.filter(pk=in_review.pk).exists()
+    assert not Issue.objects.filter(pk=draft.pk).exists()
+    assert AuditEvent.objects.filter(action="issue.delete", object_id=str(draft.pk)).exists()
 
 
 def test_publish_form_offers_a_default_schedule_time_in_local_form(client):
     login(client, SIGNER)
     html = client.get(change_url(make_issue(status=Status.AWAITING_SIGNOFF))).content.decode()
     assert re.search(r'name="publish_at" id="id_publish_at" value="\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"', html)
+
+
+def test_issue_list_offers_no_bulk_delete(client):
+    login(client, EDITOR)
+    make_issue()
+    assert "delete_selected" not in client.get(CHANGELIST).content.decode()

@@ -196,6 +196,16 @@ class IssueAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj) and (obj is None or workflow.may_edit(request.user, obj))
 
+    def delete_model(self, request, obj):
+        audit.record("issue.delete", user=request.user, request=request, obj=obj)
+        super().delete_model(request, obj)
+
+    def get_actions(self, request):
+        # Bulk deletion would skip the per-issue rule above (drafts only); delete one at a time.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     def _has_transition_permission(self, request, action):
         return workflow.may_perform_anywhere(request.user, action)
 
