@@ -6,17 +6,20 @@ from django.conf import settings
 
 from .models import AuditEvent
 
-# Chinese labels for the audit log's 操作 column, filter and CSV export. An action without a
-# label shows its code; apps that record new actions add their labels here.
+# Chinese labels for the audit log's 操作 column, filter and CSV export: the registry of every
+# action recorded anywhere (tests/test_audit_actions.py checks the code against it). Workflow
+# labels match IssueTransition.Action's.
 ACTION_LABELS = {
     "workflow.submit": "提交审核",
+    "workflow.pass": "通过审核",
     "workflow.return": "退回修改",
-    "workflow.pass": "审核通过",
     "workflow.publish": "签发发布",
-    "workflow.schedule": "定时发布",
+    "workflow.override": "强制签发（忽略校对问题）",
     "workflow.withdraw": "撤稿",
-    "workflow.correct": "更正",
-    "import": "导入",
+    "workflow.restore": "恢复旧版本",
+    "workflow.correct": "更正已发布期刊",
+    "import": "导入简报",
+    "image.upload": "上传图片",
     "login": "登录",
     "login_failed": "登录失败",
     "lockout": "登录锁定",
