@@ -2,6 +2,7 @@
 
 import ipaddress
 
+from django.apps import apps
 from django.conf import settings
 
 from .models import AuditEvent
@@ -39,6 +40,14 @@ ACTION_LABELS = {
 
 def action_label(action):
     return ACTION_LABELS.get(action, action)
+
+
+def object_type_label(object_type):
+    """“期刊” for `bulletins.Issue`: the model's Chinese name; the stored label if it is gone."""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
 
 
 def _valid_ip(value):

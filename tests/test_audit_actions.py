@@ -6,12 +6,19 @@ workflow's actions).
 """
 
 import ast
+import csv
+import io
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
-from accounts.audit import ACTION_LABELS, action_label
+from accounts.audit import ACTION_LABELS, action_label, object_type_label
+from accounts.roles import AUDITOR, EDITOR
+from bulletins import workflow
 from bulletins.models import IssueTransition
+
+from .factories import make_issue, make_staff
 
 APPS = ("accounts", "bulletins", "wenming")
 
@@ -62,3 +69,36 @@ def test_workflow_labels_match_the_transition_log():
 
 def test_labels_are_chinese():
     assert all(any("\u4e00" <= char <= "\u9fff" for char in label) for label in ACTION_LABELS.values())
+
+
+# The other parts' records, read by the auditor --------------------------------------------
+
+@pytest.fixture
+def auditor_client(client):
+    client.force_login(make_staff(AUDITOR))
+    return client
+
+
+def _csv(response):
+    body = b"".join(response.streaming_content).decode("utf-8").removeprefix("\ufeff")
+    return list(csv.reader(io.StringIO(body)))
+
+
+@pytest.mark.django_db
+def test_auditor_reads_a_workflow_transition_in_chinese(auditor_client):
+    issue = make_issue()
+    workflow.submit(issue, by=make_staff(EDITOR))
+    page = auditor_client.get("/admin/accounts/auditevent/?action=workflow.submit").content.decode()
+    assert "提交审核" in page and str(issue) in page
+
+
+@pytest.mark.django_db
+def test_csv_names_the_object_type_in_chinese(auditor_client):
+    issue = make_issue()
+    workflow.submit(issue, by=make_staff(EDITOR))
+    rows = _csv(auditor_client.get("/admin/accounts/auditevent/export/?action=workflow.submit"))
+    assert rows[1][3:7] == ["提交审核", "期刊", str(issue.pk), str(issue)]
+
+
+def test_object_type_label_keeps_an_unknown_label():
+    assert object_type_label("gone.Model") == "gone.Model" and object_type_label("") == ""
