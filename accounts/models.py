@@ -39,6 +39,13 @@ class User(AbstractUser):
     def display_name(self):
         return self.real_name or self.username
 
+    # The admin greets “欢迎，张三” (it falls back to the username when there is no real name).
+    def get_short_name(self):
+        return self.real_name
+
+    def get_full_name(self):
+        return self.real_name
+
     def save(self, *args, **kwargs):
         if self.password_changed_at is None:
             self.password_changed_at = timezone.now()

@@ -27,3 +27,13 @@ def test_lock_records_are_listed_in_chinese(administrator_client):
 def test_administrator_index_names_the_lock_app_in_chinese(administrator_client):
     page = administrator_client.get("/admin/").content.decode()
     assert "登录锁定" in page and "Axes" not in page and "Access attempts" not in page
+
+
+def test_roles_are_called_roles_not_groups(administrator_client):
+    page = administrator_client.get("/admin/").content.decode()
+    assert '<a href="/admin/auth/group/">角色</a>' in page
+
+
+def test_admin_greets_staff_by_real_name(client):
+    client.force_login(make_staff(ADMINISTRATOR, real_name="赵管理"))
+    assert "赵管理" in client.get("/admin/").content.decode()
