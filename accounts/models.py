@@ -132,7 +132,10 @@ class AuditEvent(models.Model):
         permissions = [("export_auditevent", "导出审计记录")]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.username} {self.action}"
+        from .audit import action_label  # audit.py imports this module
+
+        when = timezone.localtime(self.created_at).strftime("%Y-%m-%d %H:%M:%S")
+        return " ".join(part for part in [when, self.username, action_label(self.action)] if part)
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

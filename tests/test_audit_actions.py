@@ -102,3 +102,13 @@ def test_csv_names_the_object_type_in_chinese(auditor_client):
 
 def test_object_type_label_keeps_an_unknown_label():
     assert object_type_label("gone.Model") == "gone.Model" and object_type_label("") == ""
+
+
+@pytest.mark.django_db
+def test_a_record_is_named_by_local_time_and_chinese_action():
+    import datetime
+
+    from .factories import make_audit_event
+
+    event = make_audit_event("import", username="", created_at=datetime.datetime(2026, 5, 1, 2, 0, tzinfo=datetime.UTC))
+    assert str(event) == "2026-05-01 10:00:00 导入简报"
