@@ -52,7 +52,8 @@ def _world(user):
         "target": target,
         "group": Group.objects.get(name=EDITOR),
         "settings": SiteSettings.load(),
-        "attempt": AccessAttempt.objects.create(username=target.username, ip_address="10.1.1.1", failures_since_start=5),
+        "attempt": AccessAttempt.objects.create(username=target.username, ip_address="10.1.1.1",
+                                                failures_since_start=5),
         "image": EntryImage.objects.create(file="images/x.png", width=1, height=1, size=1, alt_text="图",
                                       uploaded_by=user),
     }

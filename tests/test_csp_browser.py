@@ -11,7 +11,7 @@ from bulletins.models import Issue, Person, Unit, WordRule
 from bulletins.revisions import save_revision
 
 from .browser import BASE_URL, browser, new_page  # noqa: F401  (fixtures)
-from .factories import STRONG_PASSWORD, make_audit_event, make_issue, make_sample_issue, make_staff
+from .factories import make_audit_event, make_issue, make_sample_issue, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
