@@ -2,21 +2,25 @@
 
 import ipaddress
 
+from django.apps import apps
 from django.conf import settings
 
 from .models import AuditEvent
 
-# Chinese labels for the audit log's 操作 column, filter and CSV export. An action without a
-# label shows its code; apps that record new actions add their labels here.
+# Chinese labels for the audit log's 操作 column, filter and CSV export: the registry of every
+# action recorded anywhere (tests/test_audit_actions.py checks the code against it). Workflow
+# labels match IssueTransition.Action's.
 ACTION_LABELS = {
     "workflow.submit": "提交审核",
+    "workflow.pass": "通过审核",
     "workflow.return": "退回修改",
-    "workflow.pass": "审核通过",
     "workflow.publish": "签发发布",
-    "workflow.schedule": "定时发布",
+    "workflow.override": "强制签发（忽略校对问题）",
     "workflow.withdraw": "撤稿",
-    "workflow.correct": "更正",
-    "import": "导入",
+    "workflow.restore": "恢复旧版本",
+    "workflow.correct": "更正已发布期刊",
+    "import": "导入简报",
+    "image.upload": "上传图片",
     "issue.delete": "删除草稿",
     "login": "登录",
     "login_failed": "登录失败",
@@ -37,6 +41,14 @@ ACTION_LABELS = {
 
 def action_label(action):
     return ACTION_LABELS.get(action, action)
+
+
+def object_type_label(object_type):
+    """“期刊” for `bulletins.Issue`: the model's Chinese name; the stored label if it is gone."""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
 
 
 def _valid_ip(value):

@@ -39,6 +39,13 @@ class User(AbstractUser):
     def display_name(self):
         return self.real_name or self.username
 
+    # The admin greets “欢迎，张三” (it falls back to the username when there is no real name).
+    def get_short_name(self):
+        return self.real_name
+
+    def get_full_name(self):
+        return self.real_name
+
     def save(self, *args, **kwargs):
         if self.password_changed_at is None:
             self.password_changed_at = timezone.now()
@@ -125,7 +132,10 @@ class AuditEvent(models.Model):
         permissions = [("export_auditevent", "导出审计记录")]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.username} {self.action}"
+        from .audit import action_label  # audit.py imports this module
+
+        when = timezone.localtime(self.created_at).strftime("%Y-%m-%d %H:%M:%S")
+        return " ".join(part for part in [when, self.username, action_label(self.action)] if part)
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -30,9 +30,10 @@ def _serve_static(route, path):
         route.fulfill(status=200, headers={"Content-Type": content_type}, body=file.read())
 
 
-def serve_with_django(context):
-    """Answer every request Chromium makes to BASE_URL with Django's test client."""
-    client = Client(raise_request_exception=False)
+def serve_with_django(context, client=None):
+    """Answer every request Chromium makes to BASE_URL with Django's test client (`client`:
+    one already logged in with `force_login`, for admin pages)."""
+    client = client or Client(raise_request_exception=False)
     # Playwright calls handlers in another context, where Django would open a second
     # connection outside the test's transaction; hand it the test's own connections.
     shared = {alias: connections[alias] for alias in connections}
@@ -57,10 +58,10 @@ def serve_with_django(context):
     return context
 
 
-def new_page(browser, **options):
+def new_page(browser, client=None, **options):
     options.setdefault("viewport", {"width": 1280, "height": 900})
     options.setdefault("locale", "zh-CN")
-    context = serve_with_django(browser.new_context(**options))
+    context = serve_with_django(browser.new_context(**options), client)
     return context, context.new_page()
 
 

@@ -23,6 +23,7 @@ PROD_ENV = {
     "ALLOWED_HOSTS": "wenming.example.gov.cn",
     "DATABASE_URL": "postgres://wenming@127.0.0.1:5432/wenming",
     "CSRF_TRUSTED_ORIGINS": "https://wenming.example.gov.cn",
+    "REDIS_URL": "redis://127.0.0.1:6379/1",
 }
 
 
@@ -65,7 +66,7 @@ def prod_settings(**extra_env):
 
 @pytest.fixture(scope="module")
 def prod():
-    return prod_settings()
+    return prod_settings(REDIS_URL="")
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +78,17 @@ def test_deploy_check_reports_nothing_but_the_silenced_ckeditor_warning():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PROD_ENV)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (1 silenced)." in result.stdout
+
+
+def test_deploy_check_warns_that_a_per_process_cache_serves_stale_pages():
+    result = run_manage("check", "--deploy", env={**PROD_ENV, "REDIS_URL": ""})
+    assert "wenming.W001" in result.stderr + result.stdout and "REDIS_URL" in result.stderr + result.stdout
+
+
+def test_deploy_check_accepts_a_per_process_cache_with_one_worker():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING",
+                        env={**PROD_ENV, "REDIS_URL": "", "GUNICORN_WORKERS": "1"})
+    assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])

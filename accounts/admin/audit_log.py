@@ -8,7 +8,7 @@ from django.http import StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
 
-from accounts.audit import action_label, record
+from accounts.audit import action_label, object_type_label, record
 from accounts.models import AuditEvent
 
 CSV_COLUMNS = ["时间", "用户名", "客户端地址", "操作", "对象类型", "对象ID", "对象", "结果", "详情"]
@@ -41,7 +41,7 @@ def csv_rows(events):
             event.username,
             event.ip_address or "",
             action_label(event.action),
-            event.object_type,
+            object_type_label(event.object_type),
             event.object_id,
             event.object_repr,
             event.get_outcome_display(),
@@ -57,7 +57,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_per_page = 50
     change_list_template = "admin/accounts/auditevent/change_list.html"
-    fields = ["created_at", "username", "user", "ip_address", "action", "object_type", "object_id",
+    fields = ["created_at", "username", "user", "ip_address", "action_display", "object_type_display", "object_id",
               "object_repr", "outcome", "detail"]
     readonly_fields = fields
     actions = None
@@ -69,6 +69,10 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description="操作", ordering="action")
     def action_display(self, obj):
         return action_label(obj.action)
+
+    @admin.display(description="对象类型")
+    def object_type_display(self, obj):
+        return object_type_label(obj.object_type)
 
     # Append-only: no role, not even a superuser, adds, changes or deletes a record here.
     def has_add_permission(self, request):

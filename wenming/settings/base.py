@@ -30,7 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "ckeditor",
     "reversion",
-    "axes",
+    "accounts.axes_config.AxesConfig",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +159,8 @@ ADMIN_CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "zh-hans"
+# Chinese for third-party apps that ship none (django-axes).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
