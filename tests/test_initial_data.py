@@ -75,3 +75,19 @@ def test_a_changed_demo_password_is_left_alone():
     editor.save()
     load()
     assert User.objects.get(username="editor").check_password("Another-Secret-2026")
+
+
+def test_demo_accounts_reach_the_admin_index_without_a_forced_password_change(client):
+    load()
+    for username in ("editor", "reviewer", "signer", "sysadmin", "auditor"):
+        assert client.login(username=username, password=DEMO_PASSWORD)
+        response = client.get("/admin/")
+        assert response.status_code == 200, username
+        client.logout()
+
+
+def test_load_initial_data_and_create_demo_accounts_share_one_set_of_accounts(settings):
+    settings.DEBUG = True
+    load()
+    call_command("create_demo_accounts", stdout=StringIO())
+    assert User.objects.count() == 5
