@@ -39,6 +39,10 @@ class User(AbstractUser):
     def display_name(self):
         return self.real_name or self.username
 
+    def get_short_name(self):
+        """The admin greets with this (欢迎，张编辑), not the login name."""
+        return self.display_name
+
     def save(self, *args, **kwargs):
         if self.password_changed_at is None:
             self.password_changed_at = timezone.now()
