@@ -32,7 +32,9 @@ def create_demo_accounts(*, password=DEMO_PASSWORD, unit="市创文办"):
     for username, real_name, role in DEMO_ACCOUNTS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, real_name=real_name, unit=unit, is_staff=True)
+            # An address, so the workflow's notifications show up on the console backend in a demo.
+            user = User(username=username, real_name=real_name, unit=unit, is_staff=True,
+                        email=f"{username}@wenming.example")
             user.set_password(password)
             user.save()
             created.append(username)

@@ -5,7 +5,10 @@ from django.core.management import call_command
 
 from accounts import roles
 from accounts.models import User
+from bulletins import workflow
 from bulletins.models import Entry, EntryPerson, Issue, Person, PersonTitle, Unit
+
+from .factories import make_entry, make_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +94,11 @@ def test_load_initial_data_and_create_demo_accounts_share_one_set_of_accounts(se
     load()
     call_command("create_demo_accounts", stdout=StringIO())
     assert User.objects.count() == 5
+
+
+def test_demo_accounts_receive_the_workflow_notifications(mailoutbox):
+    load()
+    issue = make_issue(year=2024, number=1, created_by=User.objects.get(username="editor"))
+    make_entry(issue)
+    workflow.submit(issue, by=User.objects.get(username="editor"))
+    assert [message.to for message in mailoutbox] == [["reviewer@wenming.example"]]
