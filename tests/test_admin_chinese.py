@@ -3,8 +3,10 @@
 import re
 from pathlib import Path
 
+import axes
 import django.contrib.admin
 import pytest
+from django.apps import apps
 from django.utils import translation
 
 from .factories import make_staff
@@ -29,3 +31,16 @@ def test_admin_index_has_no_english_table_headings_for_screen_readers(client):
     html = client.get("/admin/").content.decode()
     assert "Model name" not in html and "Add link" not in html
     assert "模型名称" in html
+
+
+def test_login_lockout_admin_of_django_axes_is_in_chinese():
+    source = "".join((Path(axes.__file__).parent / name).read_text(encoding="utf-8") for name in ("models.py", "admin.py"))
+    strings = set(re.findall(r'_\(\s*"([^"]+)"\s*\)', source))
+    with translation.override("zh-hans"):
+        untranslated = sorted(text for text in strings if translation.gettext(text) == text)
+    assert untranslated == []
+    assert apps.get_app_config("axes").verbose_name == "登录锁定"
+
+
+def test_accounts_app_keeps_its_chinese_name():
+    assert apps.get_app_config("accounts").verbose_name == "账号与审计"

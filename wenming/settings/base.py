@@ -30,7 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "ckeditor",
     "reversion",
-    "axes",
+    "accounts.axes_app.AxesConfig",  # django-axes, named in Chinese
 ]
 
 MIDDLEWARE = [
