@@ -35,13 +35,18 @@ class BarChart:
     bar_x: int = LABEL_WIDTH
     bar_height: int = BAR_HEIGHT
     hidden: int = 0  # rows left out of the drawing (all are in the table and the CSV)
+    latest: bool = False  # the drawing keeps the last rows (a time series), not the first
 
 
-def bar_chart(key, title, rows, *, limit=30, unit="条"):
-    """A chart of `rows` [(label, value)]; at most `limit` bars, the rest only in the table and CSV."""
-    shown = rows[:limit]
+def bar_chart(key, title, rows, *, limit=30, unit="条", latest=False):
+    """A chart of `rows` [(label, value)]; at most `limit` bars, the rest only in the table and CSV.
+
+    With `latest`, rows are in time order and the drawing keeps the most recent ones.
+    """
+    shown = rows[-limit:] if latest else rows[:limit]
     largest = max((value for _, value in shown), default=0)
-    chart = BarChart(key=key, title=title, rows=rows, description=_describe(rows, unit), hidden=len(rows) - len(shown))
+    chart = BarChart(key=key, title=title, rows=rows, description=_describe(rows, unit), hidden=len(rows) - len(shown),
+                     latest=latest)
     for index, (label, value) in enumerate(shown):
         y = TOP + index * ROW_HEIGHT
         width = round(BAR_AREA * value / largest) if largest else 0

@@ -173,3 +173,10 @@ def test_deactivated_account_cannot_log_in(client):
     user = make_staff(EDITOR, is_active=False)
     client.post("/admin/login/", {"username": user.username, "password": STRONG_PASSWORD})
     assert "_auth_user_id" not in client.session
+
+
+def test_admin_greets_the_user_by_real_name_not_login_name(client):
+    client.force_login(make_staff(EDITOR, username="bianji", real_name="张编辑"))
+    html = client.get("/admin/").content.decode()
+    assert "<strong>张编辑</strong>" in html
+    assert "<strong>bianji</strong>" not in html

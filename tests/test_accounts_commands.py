@@ -56,4 +56,4 @@ def test_demo_accounts_are_refused_outside_development(settings):
 def test_demo_accounts_hold_one_role_each(settings):
     settings.DEBUG = True
     call_command("create_demo_accounts", stdout=io.StringIO())
-    assert User.objects.get(username="guanli").groups.get().name == ADMINISTRATOR
+    assert User.objects.get(username="sysadmin").groups.get().name == ADMINISTRATOR

@@ -3,6 +3,8 @@
 import csv
 import datetime
 import io
+import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -13,9 +15,10 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts import operations
-from accounts.audit import client_ip, record
+from accounts.audit import ACTION_LABELS, client_ip, record
 from accounts.models import AuditEvent, AuditLogIsAppendOnly, User
 from accounts.roles import ADMINISTRATOR, AUDITOR, EDITOR, REVIEWER, SIGNER
+from bulletins.workflow import TRANSITIONS
 
 from .factories import STRONG_PASSWORD, make_audit_event, make_staff
 
@@ -305,3 +308,11 @@ def test_attempts_during_a_lock_are_recorded_as_refused_without_a_new_lockout(cl
     post_login(client, user.username, STRONG_PASSWORD)
     assert AuditEvent.objects.filter(action="lockout").count() == 1
     assert last("login_failed").detail == "账号处于锁定期间"
+
+
+def test_every_action_the_code_records_has_a_chinese_label():
+    root = Path(__file__).resolve().parents[1]
+    sources = [path.read_text(encoding="utf-8") for app in ("accounts", "bulletins") for path in (root / app).rglob("*.py")]
+    recorded = {code for text in sources for code in re.findall(r'record\(\s*"([a-z_.]+)"', text)}
+    recorded |= {f"workflow.{action}" for action in TRANSITIONS}
+    assert recorded - set(ACTION_LABELS) == set()

@@ -7,6 +7,7 @@ from docx import Document
 from accounts import roles
 from accounts.models import AuditEvent
 from bulletins.models import Entry, Issue
+from bulletins.revisions import versions_of
 
 from .factories import make_issue, make_person, make_user
 from .samples import sample_text
@@ -85,6 +86,14 @@ def test_confirm_creates_a_draft_with_links_and_an_audit_record(client, editor):
     assert issue.entries.count() == 12
     assert person.entry_people.get().title_as_written == "市委常委、宣传部部长"
     assert AuditEvent.objects.get(action="import").user == editor
+
+
+def test_confirm_starts_the_history_with_an_import_revision_holding_the_entries(client, editor):
+    confirm(client, preview(client, text=sample_text()))
+    issue = Issue.objects.get()
+    version = versions_of(issue).get()
+    assert version.revision.comment.startswith("从文件导入") and version.revision.user == editor
+    assert version.revision.version_set.filter(content_type__model="entry").count() == 12
 
 
 def test_cancel_writes_nothing(client, editor):

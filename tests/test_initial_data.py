@@ -5,7 +5,10 @@ from django.core.management import call_command
 
 from accounts import roles
 from accounts.models import User
+from bulletins import workflow
 from bulletins.models import Entry, EntryPerson, Issue, Person, PersonTitle, Unit
+
+from .factories import make_entry, make_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +78,27 @@ def test_a_changed_demo_password_is_left_alone():
     editor.save()
     load()
     assert User.objects.get(username="editor").check_password("Another-Secret-2026")
+
+
+def test_demo_accounts_reach_the_admin_index_without_a_forced_password_change(client):
+    load()
+    for username in ("editor", "reviewer", "signer", "sysadmin", "auditor"):
+        assert client.login(username=username, password=DEMO_PASSWORD)
+        response = client.get("/admin/")
+        assert response.status_code == 200, username
+        client.logout()
+
+
+def test_load_initial_data_and_create_demo_accounts_share_one_set_of_accounts(settings):
+    settings.DEBUG = True
+    load()
+    call_command("create_demo_accounts", stdout=StringIO())
+    assert User.objects.count() == 5
+
+
+def test_demo_accounts_receive_the_workflow_notifications(mailoutbox):
+    load()
+    issue = make_issue(year=2024, number=1, created_by=User.objects.get(username="editor"))
+    make_entry(issue)
+    workflow.submit(issue, by=User.objects.get(username="editor"))
+    assert [message.to for message in mailoutbox] == [["reviewer@wenming.example"]]

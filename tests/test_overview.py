@@ -132,6 +132,13 @@ def test_bar_chart_draws_at_most_the_limit():
     assert len(chart.bars) == 30 and chart.hidden == 10 and len(chart.rows) == 40
 
 
+def test_month_chart_over_a_long_period_draws_the_most_recent_months(client, staff, archive):
+    page = client.get(URL, {"start": "2020-01-01", "end": "2023-12-31"}).content.decode()
+    months = page.split('id="chart-months"')[1].split("<details>")[0]
+    assert "2023年4月" in months and "2020年1月" not in months
+    assert "图中只画出最近 30 项" in months
+
+
 def test_overview_page_draws_three_accessible_svg_charts(client, staff, archive):
     response = client.get(URL, PERIOD)
     assert response.status_code == 200

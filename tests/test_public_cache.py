@@ -3,11 +3,12 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission
+from django.test import Client
 from django.utils import timezone
 
 from bulletins.models import Issue
 
-from .factories import make_entry, make_published_issue, make_user
+from .factories import make_entry, make_issue, make_published_issue, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +140,42 @@ def test_preview_of_a_draft_is_not_cached_for_anyone(client, editor):
     assert "草稿内容" in response.content.decode() and "no-store" in response["Cache-Control"]
     client.logout()
     assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+# The seam with the workflow: transitions made in the admin reach the anonymous pages at once.
+
+PUBLIC_LISTS = ("/", "/issues/", "/feed/", "/search/?q=文明交通劝导")
+
+
+def _signer_posts(issue, action, **data):
+    signer = Client()
+    signer.force_login(make_staff("签发"))
+    issue.refresh_from_db()
+    response = signer.post(f"/admin/bulletins/issue/{issue.pk}/transition/{action}/",
+                           {"version": issue.version, **data})
+    assert response.status_code == 302
+    issue.refresh_from_db()
+
+
+def test_withdrawal_in_the_admin_empties_every_cached_public_page_at_once(client):
+    issue = make_published_issue(year=2023, number=14)
+    make_entry(issue, body="<p>近日，巴州区开展文明交通劝导活动。</p>")
+    for url in (*PUBLIC_LISTS, "/issues/2023/14/"):
+        assert "第14期" in client.get(url).content.decode(), url
+    _signer_posts(issue, "withdraw", comment="内容需核实。")
+    assert issue.status == Issue.Status.WITHDRAWN
+    for url in PUBLIC_LISTS:
+        assert "第14期" not in client.get(url).content.decode(), url
+    assert client.get("/issues/2023/14/").status_code == 410
+
+
+def test_publishing_in_the_admin_shows_the_issue_on_every_cached_public_page_at_once(client):
+    make_published_issue(year=2023, number=13)
+    issue = make_issue(year=2023, number=14, status=Issue.Status.AWAITING_SIGNOFF)
+    make_entry(issue, body="<p>近日，巴州区开展文明交通劝导活动。</p>")
+    for url in PUBLIC_LISTS:
+        assert "第14期" not in client.get(url).content.decode(), url
+    _signer_posts(issue, "publish", when="now")
+    assert issue.is_published
+    for url in (*PUBLIC_LISTS, "/issues/2023/14/"):
+        assert "第14期" in client.get(url).content.decode(), url

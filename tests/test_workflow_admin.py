@@ -365,3 +365,18 @@ def test_issue_list_offers_no_bulk_delete(client):
     login(client, EDITOR)
     make_issue()
     assert "delete_selected" not in client.get(CHANGELIST).content.decode()
+
+
+def test_the_same_proofreading_warning_on_many_entries_is_shown_once_with_its_places(client):
+    earlier = make_issue(number=12, status=Status.PUBLISHED)
+    issue = make_issue(number=13)
+    bodies = [f"<p>近日，第{n}个社区开展了文明劝导志愿服务活动，共有数十名志愿者参加。</p>" for n in range(5)]
+    for order, body in enumerate(bodies):
+        make_entry(earlier, body=body, order=order)
+        make_entry(issue, body=body, order=order)
+    login(client, EDITOR)
+    response = client.post(transition_url(issue, "submit"), {"version": issue.version}, follow=True)
+    warnings = [str(m) for m in response.context["messages"] if "校对提示" in str(m)]
+    repeated = [text for text in warnings if "条目重复" in text]
+    assert len(repeated) == 1
+    assert "等5处" in repeated[0] and "领导活动" in repeated[0]

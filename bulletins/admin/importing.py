@@ -7,6 +7,7 @@ so nothing is kept on the server between the two steps.
 from pathlib import Path
 from urllib.parse import urlencode
 
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -20,6 +21,7 @@ from bulletins.importer import SUFFIXES, ImportFailed, extract_text, parse_text
 from bulletins.importer.writer import existing_issue, import_issue
 from bulletins.linking import Registry, find_mentions, link_entry, suggest_new_people
 from bulletins.models import Issue
+from bulletins.revisions import save_revision
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -123,7 +125,9 @@ def _confirm(request, context):
     filename = request.POST.get("filename", "")
     try:
         parsed = parse_text(request.POST.get("source_text", ""), filename=filename)
-        issue = import_issue(parsed, status=Issue.Status.DRAFT, user=request.user, request=request)
+        with reversion.create_revision():
+            issue = import_issue(parsed, status=Issue.Status.DRAFT, user=request.user, request=request)
+            save_revision(issue, user=request.user, comment=f"从文件导入{'（' + filename + '）' if filename else ''}")
     except ImportFailed as error:
         audit.record("import", request=request, outcome=AuditEvent.Outcome.FAILURE, detail=str(error))
         form = ImportForm()

@@ -143,6 +143,22 @@ def _parse_publish_time(request):
     return moment
 
 
+def finding_messages(findings, *, shown_places=3):
+    """One line per distinct finding message, naming where it occurs, instead of one line per entry."""
+    places = {}
+    for finding in findings:
+        places.setdefault(finding.message, []).append(finding.where)
+    lines = []
+    for message, wheres in places.items():
+        wheres = [where for where in wheres if where]
+        if len(wheres) > shown_places:
+            message = f"{message.rstrip('。')}（{'、'.join(wheres[:shown_places])}等{len(wheres)}处）。"
+        elif wheres:
+            message = f"{message.rstrip('。')}（{'、'.join(wheres)}）。"
+        lines.append(message)
+    return lines
+
+
 @admin.register(Issue)
 class IssueAdmin(admin.ModelAdmin):
     form = IssueForm
@@ -338,9 +354,9 @@ class IssueAdmin(admin.ModelAdmin):
         if outcome.recipients:
             text += f"已通知：{'、'.join(user.display_name for user in outcome.recipients)}。"
         self.message_user(request, text, messages.SUCCESS)
-        for finding in outcome.findings:
-            if not finding.is_blocking or record.action == Action.SUBMIT:
-                self.message_user(request, f"校对提示：{finding.message}", messages.WARNING)
+        shown = [f for f in outcome.findings if not f.is_blocking or record.action == Action.SUBMIT]
+        for text in finding_messages(shown):
+            self.message_user(request, f"校对提示：{text}", messages.WARNING)
 
     # List actions ------------------------------------------------------------------
 
@@ -356,8 +372,8 @@ class IssueAdmin(admin.ModelAdmin):
                 self.message_user(request, f"“{issue}”：您没有在当前状态下执行此操作的权限。", messages.ERROR)
             else:
                 done += 1
-                for finding in outcome.findings:
-                    self.message_user(request, f"“{issue}”校对提示：{finding.message}", messages.WARNING)
+                for text in finding_messages(outcome.findings):
+                    self.message_user(request, f"“{issue}”校对提示：{text}", messages.WARNING)
         if done:
             label = workflow.TRANSITIONS[action].label
             self.message_user(request, f"已对 {done} 期执行“{label}”。", messages.SUCCESS)

@@ -86,7 +86,8 @@ def overview_view(request):
             units, _ = overview.units_not_reported(last)
             return _csv_response(_quiet_rows(units), ["单位", "类别", "最近一次出现"], f"overview-quiet-last{last}.csv")
         raise Http404("没有这个统计图。")
-    charts = [bar_chart(key, title, _rows(key, issues, start, end)) for key, (title, _) in CHARTS.items()]
+    charts = [bar_chart(key, title, _rows(key, issues, start, end), latest=key == "months")
+              for key, (title, _) in CHARTS.items()]
     quiet_units, recent = overview.units_not_reported(last)
     context = {
         **admin.site.each_context(request),

@@ -164,6 +164,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Chinese for the few admin strings Django leaves in English (locale/zh_Hans/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -195,7 +197,7 @@ CKEDITOR_CONFIGS = {
         "height": 260,
         "width": "100%",
         "versionCheck": False,
-        "removePlugins": "exportpdf",
+        "removePlugins": "exportpdf,uploadimage",  # uploads go through the image dialog, which asks for alt text
         "toolbar": "Entry",
         "toolbar_Entry": [
             ["Bold", "Italic", "Underline", "Strike", "Subscript", "Superscript"],

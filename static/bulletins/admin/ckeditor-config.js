@@ -15,7 +15,14 @@
     return match ? decodeURIComponent(match[1]) : ""
   }
 
-  CKEDITOR.editorConfig = function () {
+  // Screen readers announce the editor's title; CKEditor's default is "富文本编辑器, id_entries-0-body".
+  function editorTitle(name) {
+    const match = /entries-(\d+)-body$/.exec(name)
+    return match ? `条目正文（第${Number(match[1]) + 1}条）` : "正文"
+  }
+
+  CKEDITOR.editorConfig = function (config) {
+    config.title = config.applicationTitle = editorTitle(this.name)
     // Runs after filetools opened the request (priority 5) and before it is sent (999).
     this.on("fileUploadRequest", (event) => {
       event.data.fileLoader.xhr.setRequestHeader("X-CSRFToken", csrfToken())
