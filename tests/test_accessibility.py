@@ -63,7 +63,17 @@ def test_public_pages_have_no_serious_axe_violations(page, site, axe, senior):  
 @pytest.mark.parametrize("senior", [False, True], ids=["normal", "senior"])
 def test_search_page_has_no_serious_axe_violations(page, site, axe, senior):  # noqa: F811
     set_prefs(page, senior=senior)
-    response = page.goto(site + "/search/?q=植树")
-    if response.status == 404:
-        pytest.skip("/search/ is not routed on this branch (the search helper builds it)")
-    assert _blocking_violations(axe, page) == []
+    found = {}
+    for path in ("/search/?q=植树", "/search/?q=植树&year=1999", "/search/?q=%3Cscript%3E", "/search/"):
+        response = page.goto(site + path)
+        assert response.status == 200, path
+        assert ("senior" in page.evaluate("document.documentElement.className")) == senior
+        if violations := _blocking_violations(axe, page):
+            found[path] = violations
+    assert found == {}
+
+
+def test_search_page_highlights_the_word_in_the_results(page, site):  # noqa: F811
+    page.goto(site + "/search/?q=植树")
+    assert page.locator(".result").count() >= 1
+    assert page.locator(".snippet mark").first.inner_text() == "植树"

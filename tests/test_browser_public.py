@@ -56,7 +56,7 @@ def test_wide_reading_widens_the_text_column(page, site):
 def test_no_horizontal_scroll_on_a_360px_phone(browser, site, senior):  # noqa: F811
     context, page = new_page(browser, viewport={"width": 360, "height": 740})
     set_prefs(page, senior=senior, font="l" if senior else "m")
-    for path in ("/", "/issues/", "/issues/2023/13/", "/issues/2023/13/print/", "/sections/leaders/"):
+    for path in ("/", "/issues/", "/issues/2023/13/", "/issues/2023/13/print/", "/sections/leaders/", "/search/?q=植树"):
         page.goto(site + path)
         assert _scroll_overflow(page) <= 0, path
     context.close()

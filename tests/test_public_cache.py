@@ -179,3 +179,28 @@ def test_publishing_in_the_admin_shows_the_issue_on_every_cached_public_page_at_
     assert issue.is_published
     for url in (*PUBLIC_LISTS, "/issues/2023/14/"):
         assert "第14期" in client.get(url).content.decode(), url
+
+
+def test_a_cache_hit_runs_no_query_and_opens_no_session(client, issue, django_assert_num_queries):
+    client.get("/issues/2023/13/")
+    with django_assert_num_queries(0):
+        response = client.get("/issues/2023/13/")
+    assert response.status_code == 200 and "原来的内容" in response.content.decode()
+    assert not hasattr(response.wsgi_request, "session")
+
+
+def test_a_cache_hit_keeps_the_security_headers(client, issue):
+    first = client.get("/issues/2023/13/")
+    hit = client.get("/issues/2023/13/")
+    for header in ("Content-Security-Policy", "X-Frame-Options", "ETag", "Cache-Control"):
+        assert hit[header] == first[header]
+
+
+def test_a_scheduled_issue_reaches_pages_stored_by_the_fast_path(client, issue):
+    later = timezone.now() + datetime.timedelta(hours=1)
+    make_published_issue(year=2023, number=14, published_at=later)
+    client.get("/issues/")
+    client.get("/issues/")
+    assert "(第14期)" not in client.get("/issues/").content.decode()
+    with time_machine.travel(later + datetime.timedelta(seconds=1)):
+        assert "(第14期)" in client.get("/issues/").content.decode()
