@@ -26,6 +26,12 @@ STATE_KEY = "public:generation"
 PAGE_TIMEOUT = getattr(settings, "PUBLIC_CACHE_TIMEOUT", 600)
 
 
+def pages_cached():
+    """PUBLIC_PAGE_CACHE = False renders every page afresh (the benchmark's "uncached" phase);
+    the small lookups (site settings, generation, scheduled time) stay cached."""
+    return getattr(settings, "PUBLIC_PAGE_CACHE", True)
+
+
 @dataclass(frozen=True)
 class Generation:
     number: int
@@ -109,7 +115,7 @@ def cache_public_page(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not is_cacheable_request(request):
+        if not is_cacheable_request(request) or not pages_cached():
             response = view(request, *args, **kwargs)
             patch_vary_headers(response, ["Cookie"])
             if request.user.is_authenticated:
@@ -156,7 +162,7 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _without_session(request):
+        if not _without_session(request) or not pages_cached():
             return self.get_response(request)
         key = _response_key(request)
         found = cache.get_many([STATE_KEY, key])

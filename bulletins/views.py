@@ -21,6 +21,7 @@ def _entries_of(issues):
     """Entries of the given issues with their section, people (title as written) and units, in reading order."""
     return (
         Entry.objects.filter(issue__in=issues)
+        .defer("plain_text")  # a second copy of the body, for search and proofreading only
         .select_related("section")
         .prefetch_related(Prefetch("entry_people", queryset=EntryPerson.objects.select_related("person")), "units")
         .order_by("section__order", "section_id", "order", "id")

@@ -204,3 +204,11 @@ def test_a_scheduled_issue_reaches_pages_stored_by_the_fast_path(client, issue):
     assert "(第14期)" not in client.get("/issues/").content.decode()
     with time_machine.travel(later + datetime.timedelta(seconds=1)):
         assert "(第14期)" in client.get("/issues/").content.decode()
+
+
+def test_with_page_caching_off_every_request_renders_the_page_afresh(client, issue, settings):
+    settings.PUBLIC_PAGE_CACHE = False
+    client.get("/issues/2023/13/")
+    issue.entries.update(body="<p>新的内容</p>")  # bypasses the signals: only a fresh render shows it
+    response = client.get("/issues/2023/13/")
+    assert "新的内容" in response.content.decode()

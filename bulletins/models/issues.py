@@ -128,6 +128,7 @@ class Issue(models.Model):
             Issue.objects.published()
             .filter(Q(year__gt=self.year) | Q(year=self.year, number__gt=self.number))
             .order_by("year", "number")
+            .only("year", "number", "title")
             .first()
         )
 
@@ -137,6 +138,7 @@ class Issue(models.Model):
             Issue.objects.published()
             .filter(Q(year__lt=self.year) | Q(year=self.year, number__lt=self.number))
             .newest_first()
+            .only("year", "number", "title")
             .first()
         )
 
