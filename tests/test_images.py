@@ -641,6 +641,9 @@ def test_browse_window_fills_in_my_image_and_its_alt_text(entry_page):
     with page.expect_popup() as popup_info:
         page.locator("a.cke_dialog_ui_button[title=浏览服务器]").locator("visible=true").click()
     popup = popup_info.value
+    # The popup opens on about:blank first; its click handler is a deferred script of the real page.
+    popup.wait_for_url("**/browse/**")
+    popup.wait_for_load_state("load")
     popup.get_by_role("button", name="插入").click()
 
     page.wait_for_function("CKEDITOR.dialog.getCurrent().getValueOf('info', 'txtAlt') === '我上传过的图片'")
