@@ -97,6 +97,13 @@ def may_edit(user, issue):
     return permission is not None and user.has_perm(permission)
 
 
+def editable_statuses(user):
+    """The statuses in which `user` may edit an issue (the rule of may_edit, for querysets)."""
+    if not user.has_perm("bulletins.change_issue"):
+        return []
+    return [status for status, permission in EDIT_PERMISSION.items() if user.has_perm(permission)]
+
+
 def may_perform(user, action, issue):
     """Whether `user` may perform `action` on `issue` in its current state."""
     permission = TRANSITIONS[action].sources.get(issue.status)

@@ -18,7 +18,7 @@ from bulletins import images
 from bulletins.images import ImageRejected, prepare_image, store_image
 from bulletins.models import EntryImage
 
-from .factories import restore_migration_data, make_entry, make_issue, make_user
+from .factories import make_entry, make_issue, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -589,7 +589,6 @@ def test_entry_body_keeps_an_uploaded_image_with_its_alt_text(editor):
 @pytest.fixture
 def entry_page(browser, live_server):
     """An editor logged in through the admin form, on the change page of a draft entry."""
-    restore_migration_data()
     editor = make_user(roles=["编辑"], is_staff=True)
     entry = make_entry(make_issue())
     # bypass_csp: Playwright's wait_for_function evaluates strings, which the admin CSP forbids

@@ -380,3 +380,10 @@ def test_the_same_proofreading_warning_on_many_entries_is_shown_once_with_its_pl
     repeated = [text for text in warnings if "条目重复" in text]
     assert len(repeated) == 1
     assert "等5处" in repeated[0] and "领导活动" in repeated[0]
+
+
+def test_a_new_entry_may_go_only_into_an_issue_the_user_may_edit(client):
+    login(client, EDITOR)
+    draft, in_review = make_issue(), make_issue(status=Status.IN_REVIEW)
+    form = client.get(reverse("admin:bulletins_entry_add")).context["adminform"].form
+    assert list(form.fields["issue"].queryset) == [draft]

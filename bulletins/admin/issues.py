@@ -518,9 +518,9 @@ class EntryAdmin(EditableWithIssueMixin, admin.ModelAdmin):
         form = super().get_form(request, obj, **kwargs)
         if "issue" in form.base_fields:
             # A new or moved entry may only go into an issue the user may edit.
-            editable = [pk for pk, status in Issue.objects.values_list("pk", "status")
-                        if workflow.may_edit(request.user, Issue(pk=pk, status=status))]
-            form.base_fields["issue"].queryset = Issue.objects.filter(pk__in=editable)
+            form.base_fields["issue"].queryset = Issue.objects.filter(
+                status__in=workflow.editable_statuses(request.user)
+            )
         return form
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
