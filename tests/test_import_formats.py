@@ -163,3 +163,13 @@ def test_directory_imports_text_word_and_html_files(tmp_path):
 def test_unsupported_file_type_is_refused():
     with pytest.raises(ImportFailed, match="不支持“.pdf”文件"):
         extract_text(b"%PDF", filename="13.pdf")
+
+
+def test_html_page_nested_thousands_deep_is_read_in_one_pass():
+    depth = 5000
+    html = (
+        "<html><body><div class='nav'>首页</div>" + "<div>" * depth
+        + "<p>2023年文明城市创建(第13期)</p><p>【领导活动】</p><p>●近日,好。</p>"
+        + "</div>" * depth + "</body></html>"
+    )
+    assert extract_text(html.encode(), filename="13.html") == "2023年文明城市创建(第13期)\n【领导活动】\n●近日,好。"
