@@ -234,3 +234,9 @@ def test_admin_index_link_is_hidden_without_view_issue(client):
     request = RequestFactory().get("/admin/")
     request.user = make_user(roles=["审计员"], is_staff=True)
     assert "创建工作概览" not in render_to_string("admin/includes/overview_link.html", request=request)
+
+
+def test_unit_names_reach_the_csv_as_text_never_as_a_formula(client, staff):
+    make_unit("=cmd|'/c calc'!A1", "", kind=Unit.Kind.GOVERNMENT)
+    rows = read_csv(client.get(URL, {"format": "csv", "chart": "quiet", "last": 2}))
+    assert ["'=cmd|'/c calc'!A1", "政府部门", "从未出现"] in rows
