@@ -225,4 +225,4 @@ CKEDITOR_CONFIGS = {
 # Uploaded images (bulletins/images.py): bytes per file, and pixels (width × height) checked from
 # the header before decoding, far below Pillow's decompression-bomb threshold (~179 megapixels).
 IMAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-IMAGE_MAX_PIXELS = 40_000_000
+IMAGE_MAX_PIXELS = 12_000_000  # decoded at most; a larger JPEG is decoded at half size (bulletins/images.py)
