@@ -35,6 +35,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "wenming.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous public pages straight from the cache; everything below is skipped on a hit.
     "bulletins.public_cache.PublicPageCacheMiddleware",
@@ -132,6 +133,16 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Sent on every response by wenming.middleware: no page may use these browser features, and no
+# other site may embed our pages, images or files.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
+        "microphone", "midi", "payment", "usb", "xr-spatial-tracking",
+    )
+)
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 
 # Content-Security-Policy: strict everywhere; accounts.middleware relaxes it under /admin/ only,
 # where CKEditor 4 and Django's admin need inline scripts and styles.
@@ -156,7 +167,9 @@ ADMIN_CONTENT_SECURITY_POLICY = {
     "img-src": ["'self'", "data:", "blob:"],
     "font-src": ["'self'", "data:"],
     "frame-src": ["'self'"],
-    "frame-ancestors": ["'self'"],
+    # As X_FRAME_OPTIONS = "DENY": the admin frames none of its own pages (CKEditor's editing
+    # area is an about:blank frame, which neither header governs).
+    "frame-ancestors": ["'none'"],
     "object-src": ["'none'"],
 }
 
