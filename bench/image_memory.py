@@ -64,7 +64,7 @@ def cases(max_pixels):
         ("JPEG", "RGB", jpeg_side, jpeg_side),
         ("JPEG", "CMYK", jpeg_side, jpeg_side),
         ("JPEG", "RGB", 8000, 6000),
-        ("WEBP", "RGBA", side // 2, side // 2),
+        ("WEBP", "RGBA", int((max_pixels // 5) ** 0.5), int((max_pixels // 5) ** 0.5)),
         ("GIF", "P", side, side),
         ("PNG", "RGBA", 6300, 6300),
     ]
