@@ -35,15 +35,20 @@ REMOVED_WITH_CONTENT = {
     "textarea", "button", "select", "option", "optgroup", "template", "title", "xmp",
 }
 
-# Elements that never hold children, and formatting elements the HTML parser reopens after
-# a misnested end tag (so they stay counted as open until their own end tag).
+# Elements that never hold children.
 _VOID = frozenset({
     "area", "base", "br", "col", "embed", "hr", "img", "image", "input", "keygen", "link",
     "meta", "param", "source", "track", "wbr", "basefont", "bgsound", "frame",
 })
-_FORMATTING = frozenset({
-    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
-})
+# Elements the parser inserts when a table is written without them, outermost first: a start tag
+# gets each (implied element, unless the innermost open element is one of these) in turn.
+_ROW_GROUPS = ("tbody", "thead", "tfoot", "*tbody")
+_IMPLIED = {
+    "tr": [("*tbody", _ROW_GROUPS)],
+    "td": [("*tbody", (*_ROW_GROUPS, "tr", "*tr")), ("*tr", ("tr", "*tr"))],
+    "th": [("*tbody", (*_ROW_GROUPS, "tr", "*tr")), ("*tr", ("tr", "*tr"))],
+    "col": [("*colgroup", ("colgroup", "*colgroup"))],
+}
 # Every tag as the HTML tokenizer starts one: "<" or "</" and an ASCII letter.
 _TAG_START = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*)")
 
@@ -57,31 +62,50 @@ class BodyRejected(ValidationError):
 
 
 def nesting_depth(value, *, stop_above=None):
-    """The deepest nesting of elements in `value`, counted as written, in one linear pass.
+    """The deepest nesting of elements in `value`, in one linear pass; never less than a parser builds.
 
-    Never less than what an HTML parser builds: unclosed tags count as open, an end tag closes
-    only an element that is open, and formatting elements closed by someone else's end tag
-    stay counted (the parser reopens them). Stops early once the depth exceeds `stop_above`.
+    Only an end tag that closes the innermost open element closes anything here. An HTML parser
+    closes more (implied and misnested end tags) but never less, and what it reopens (formatting
+    elements after a misnested end tag) it had closed first; so a body that is well formed, as
+    CKEditor writes it, counts its real depth and any other counts at least that. The parser
+    also adds elements: a table row without its tbody, a cell without its row (counted here as
+    implied, closed with their table), and `</p>` alone, an empty paragraph (one level more).
+    Stops early once the depth exceeds `stop_above`.
     """
     stack = []
     deepest = 0
     for closing, name in _TAG_START.findall(value.lower()):
-        if not closing:
-            if name in _VOID:
+        if closing:
+            if _close(stack, name):
                 continue
+            depth = len(stack) + 1
+        elif name in _VOID:
+            continue
+        else:
+            for implied, present in _IMPLIED.get(name, ()):
+                if not stack or stack[-1] not in present:
+                    stack.append(implied)
             stack.append(name)
-            if len(stack) > deepest:
-                deepest = len(stack)
-                if stop_above is not None and deepest > stop_above:
-                    return deepest
-        elif stack and stack[-1] == name:
-            stack.pop()
-        elif name in stack:
-            position = len(stack) - 1 - stack[::-1].index(name)
-            reopened = [tag for tag in stack[position + 1 :] if tag in _FORMATTING]
-            del stack[position:]
-            stack.extend(reopened)
+            depth = len(stack)
+        if depth > deepest:
+            deepest = depth
+            if stop_above is not None and deepest > stop_above:
+                return deepest
     return deepest
+
+
+def _close(stack, name):
+    """Pop the element `name` if it is the innermost (above it at most the parser's implied ones)."""
+    top = len(stack) - 1
+    if top >= 0 and stack[top] in (name, "*" + name):
+        stack.pop()
+        return True
+    while top >= 0 and stack[top].startswith("*"):
+        top -= 1
+    if top >= 0 and top < len(stack) - 1 and stack[top] == name:
+        del stack[top:]
+        return True
+    return False
 
 
 def check_body(value):

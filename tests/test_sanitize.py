@@ -1,3 +1,6 @@
+import random
+
+import nh3
 import pytest
 
 from bulletins.models import Entry, Issue, Section
@@ -100,6 +103,10 @@ def test_a_thousand_nested_bold_tags_are_refused_as_too_deep():
         "<div></span>",  # end tags of elements that are not open close nothing
         "<DIV title='>'>",  # upper case, a '>' inside an attribute
         "<p><b x=1></p>",  # a formatting element closed by someone else's end tag is reopened
+        "<b><div></b>",  # the adoption agency moves elements, it does not remove them
+        "<div><table><tr><td></div>",  # an end tag does not reach past a table cell
+        "<table><td>",  # the parser adds the tbody and the row
+        "<div></p>",  # </p> alone is an empty paragraph
         "<table><tr><td>",
     ],
 )
@@ -138,3 +145,23 @@ def test_text_inside_removed_elements_does_not_survive_as_text(tag):
 
 def test_text_inside_a_removed_option_does_not_survive():
     assert "选项" not in sanitize_html("<p>好<option>选项</option></p>")
+
+
+FUZZ_TAGS = [
+    "div", "p", "b", "i", "span", "ul", "ol", "li", "table", "tbody", "tr", "td", "th", "caption", "col",
+    "a", "em", "strong", "blockquote", "h3", "font", "button", "dd", "dl", "object", "select", "option",
+    "form", "nobr", "code", "svg", "math", "mi", "desc", "foreignObject", "template", "pre", "u", "small",
+    "center", "applet", "marquee", "address", "br", "img", "textarea", "title",
+]
+
+
+def test_the_count_is_never_below_the_depth_the_html_parser_builds():
+    """Random tag soup: html5ever's tree (nh3 keeping every tag, serialised well formed) is never deeper."""
+    pick = random.Random(10)
+    for _ in range(400):
+        soup = "".join(
+            pick.choice([f"<{tag}>", f"<{tag} x={pick.randint(1, 2)}>", f"</{tag}>", f"</{tag}>", "t"])
+            for tag in pick.choices(FUZZ_TAGS, k=pick.randint(5, 120))
+        )
+        built = nh3.clean(soup, tags={tag.lower() for tag in FUZZ_TAGS}, attributes={}, clean_content_tags=set())
+        assert nesting_depth(soup) >= nesting_depth(built), soup
