@@ -1,16 +1,14 @@
-"""Emails to the people who act next after a workflow transition (Django's email backend)."""
-
-import logging
+"""Mail to the people who act next after a workflow transition, sent by the task queue after commit."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.urls import reverse
 from django.utils import timezone
 
+from wenming import tasks
+
 from .models import IssueTransition
 
-logger = logging.getLogger(__name__)
 Action = IssueTransition.Action
 
 NEXT_STEP = {
@@ -71,14 +69,14 @@ def message_for(record, request=None):
 
 
 def notify(record, *, request=None):
-    """Send the emails; a mail failure is logged and never undoes the transition."""
+    """Queue the mail once the transition's transaction commits; a rollback sends nothing.
+
+    The worker retries a failed send; the transition itself never waits for or fails on mail.
+    """
     users = recipients_for(record)
     if not users:
         return []
     subject, body = message_for(record, request)
     messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]) for user in users]
-    try:
-        send_mass_mail(messages, fail_silently=False)
-    except Exception:  # noqa: BLE001 - any transport error
-        logger.exception("workflow notification for issue %s failed", record.issue_id)
+    tasks.enqueue_on_commit(tasks.send_mail, messages)
     return users
