@@ -1,4 +1,5 @@
-"""Mail to the people who act next after a workflow transition, sent by the task queue after commit."""
+"""Telling the people who act next after a workflow transition: an in-app notification (站内通知)
+for each, and mail, sent by the task queue once the transition's transaction commits."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -7,7 +8,7 @@ from django.utils import timezone
 
 from wenming import tasks
 
-from .models import IssueTransition
+from .models import IssueTransition, Notification
 
 Action = IssueTransition.Action
 
@@ -41,7 +42,7 @@ def recipients_for(record):
         users = _authors(record.issue)
         if record.action == Action.RETURN and not users.exists():
             users = users_with(SUBMIT)
-    return [user for user in users.exclude(pk=record.by_id).exclude(email="").order_by("pk")]
+    return list(users.exclude(pk=record.by_id).order_by("pk"))
 
 
 def admin_url(issue, request=None):
@@ -68,15 +69,27 @@ def message_for(record, request=None):
     return subject, "\n".join(lines)
 
 
-def notify(record, *, request=None):
-    """Queue the mail once the transition's transaction commits; a rollback sends nothing.
+def in_app_text(record):
+    step = NEXT_STEP[record.action]
+    if record.action == Action.PUBLISH and record.issue.is_scheduled:
+        step = "已签发，定时发布"
+    return f"《{record.issue}》{step}（{record.by.display_name}{record.get_action_display()}）"
 
-    The worker retries a failed send; the transition itself never waits for or fails on mail.
+
+def notify(record, *, request=None):
+    """Notify the next actors in the app now, and queue their mail for after the commit.
+
+    A rollback takes both back; the worker retries a failed send, and the transition itself
+    never waits for or fails on mail.
     """
     users = recipients_for(record)
-    if not users:
-        return []
-    subject, body = message_for(record, request)
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]) for user in users]
-    tasks.enqueue_on_commit(tasks.send_mail, messages)
+    text = in_app_text(record)
+    Notification.objects.bulk_create(
+        [Notification(recipient=user, issue=record.issue, text=text, comment=record.comment) for user in users]
+    )
+    mailed = [user for user in users if user.email]
+    if mailed:
+        subject, body = message_for(record, request)
+        messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]) for user in mailed]
+        tasks.enqueue_on_commit(tasks.send_mail, messages)
     return users

@@ -3,7 +3,7 @@ from django.core import mail
 from django.db import transaction
 
 from bulletins import workflow
-from bulletins.models import Issue
+from bulletins.models import Issue, Notification
 
 from .factories import make_issue, make_staff
 
@@ -139,3 +139,34 @@ def test_admin_button_mail_carries_an_absolute_admin_link(client, office, commit
     with committed():
         client.post(reverse("admin:bulletins_issue_transition", args=[issue.pk, "submit"]), {"version": 1})
     assert f"http://testserver/admin/bulletins/issue/{issue.pk}/change/" in mail.outbox[0].body
+
+
+def test_next_actors_get_an_unread_in_app_notification(office):
+    no_mail = make_staff("审核", username="nomail", email="")
+    issue = make_issue(created_by=office["editor"])
+    workflow.submit(issue, by=office["editor"])
+    notes = Notification.objects.unread().order_by("recipient__username")
+    assert [note.recipient for note in notes] == [no_mail, office["reviewer"]]
+    assert notes[0].issue == issue and "请审核" in notes[0].text and "王丽" in notes[0].text
+
+
+def test_return_notification_carries_the_comment(office):
+    issue = make_issue(created_by=office["editor"])
+    workflow.submit(issue, by=office["editor"])
+    workflow.return_issue(issue, by=office["reviewer"], comment="第二条的职务写错了")
+    [note] = Notification.objects.for_user(office["editor"])
+    assert note.comment == "第二条的职务写错了"
+
+
+def test_rolled_back_transition_leaves_no_notification(office):
+    issue = make_issue(created_by=office["editor"])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        workflow.submit(issue, by=office["editor"])
+        raise RuntimeError
+    assert Notification.objects.count() == 0
+
+
+def test_the_acting_user_gets_no_notification(office):
+    chief = make_staff("审核", "签发", username="chief")
+    workflow.pass_review(make_issue(status=Status.IN_REVIEW), by=chief)
+    assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["signer"]

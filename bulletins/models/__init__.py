@@ -1,5 +1,6 @@
 from .images import EntryImage
 from .issues import Entry, EntryPerson, Issue, IssueQuerySet, Section
+from .notifications import Notification
 from .registry import Person, PersonTitle, Unit
 from .search import EntrySearchIndex
 from .site import SiteSettings
@@ -12,6 +13,7 @@ __all__ = [
     "EntryPerson",
     "EntrySearchIndex",
     "Issue",
+    "Notification",
     "IssueQuerySet",
     "IssueTransition",
     "Person",
