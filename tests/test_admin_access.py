@@ -127,8 +127,8 @@ ROWS = [
      lambda w: f"/admin/bulletins/sitesettings/{w['settings'].pk}/change/", None, {SIGNER, ADMINISTRATOR, SUPERUSER}),
     ("GET", "admin:bulletins_sitesettings_add", lambda w: "/admin/bulletins/sitesettings/add/", None, set()),
     # The task queue's runs (failed mail): the administrator reads them; nobody adds or changes any
-    ("GET", "admin:django_tasks_database_dbtaskresult_changelist", lambda w: "/admin/django_tasks_database/dbtaskresult/",
-     None, {ADMINISTRATOR, SUPERUSER}),
+    ("GET", "admin:django_tasks_database_dbtaskresult_changelist",
+     lambda w: "/admin/django_tasks_database/dbtaskresult/", None, {ADMINISTRATOR, SUPERUSER}),
     ("GET", "admin:django_tasks_database_dbtaskresult_add", lambda w: "/admin/django_tasks_database/dbtaskresult/add/",
      None, set()),
     # Accounts: the administrator only
