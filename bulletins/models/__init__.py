@@ -1,6 +1,7 @@
 from .images import EntryImage
 from .issues import Entry, EntryPerson, Issue, IssueQuerySet, Section
 from .notifications import Notification
+from .recycle_bin import DeletedIssue
 from .registry import Person, PersonTitle, Unit
 from .search import EntrySearchIndex
 from .site import SiteSettings
@@ -8,6 +9,7 @@ from .wording import WordRule
 from .workflow import IssueTransition
 
 __all__ = [
+    "DeletedIssue",
     "Entry",
     "EntryImage",
     "EntryPerson",
