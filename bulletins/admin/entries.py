@@ -89,8 +89,10 @@ class EntryAdmin(EditableWithIssueMixin, admin.ModelAdmin):
             issue_ids.add(form.initial.get("issue"))
         for issue in Issue.objects.select_for_update().filter(pk__in=issue_ids):
             self._touch(request, issue)
-            comment = "更正（条目）" if issue.status == Issue.Status.PUBLISHED else "修改条目"
-            save_revision(issue, user=request.user, comment=comment)
+            if issue.status == Issue.Status.PUBLISHED:
+                workflow.correct(issue, by=request.user, what="条目", request=request)
+            else:
+                save_revision(issue, user=request.user, comment="修改条目")
 
     def delete_model(self, request, obj):
         issue = obj.issue

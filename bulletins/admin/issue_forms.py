@@ -10,10 +10,14 @@ class IssueForm(forms.ModelForm):
     """The issue form carries the version it was read at; a save over a newer version is refused."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    public_correction_note = forms.CharField(
+        label="更正说明（公开）", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="更正已发布的期刊时可填写，保存后显示在公开页面标题下方，并注明更正日期；留空则只记录在历史中。",
+    )
 
     class Meta:
         model = Issue
-        fields = ["year", "number", "title", "source"]
+        fields = ["year", "number", "title", "source", "dated_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
