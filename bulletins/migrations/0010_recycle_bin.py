@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bulletins', '0008_notifications'),
+        ('bulletins', '0009_notifications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
