@@ -31,7 +31,7 @@ class IssueForm(forms.ModelForm):
 
     class Meta:
         model = Issue
-        fields = ["year", "number", "title", "source"]
+        fields = ["year", "number", "title", "source", "report_to", "send_to", "issue_to", "print_run"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -173,6 +173,8 @@ class IssueAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": [("year", "number"), "title", "source", "expected_version"]}),
         ("发布", {"fields": ["status_label", "published_at", "withdrawn_reason"]}),
+        ("版记", {"classes": ["collapse"], "description": "报、送、发都留空时，印站点设置中的默认版记。",
+                "fields": ["report_to", "send_to", "issue_to", "print_run"]}),
         ("记录", {"classes": ["collapse"], "fields": [("created_by", "created_at"), ("updated_by", "updated_at")]}),
     ]
     inlines = [EntryInline]

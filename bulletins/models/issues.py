@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,6 +12,21 @@ from .registry import Person, Unit
 from .site import SiteSettings
 
 UNDATED_WORDS = ("近日", "日前")
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """The closing block (版记) of a printed issue: 报 / 送 / 发 lines and the print run."""
+
+    report_to: str = ""
+    send_to: str = ""
+    issue_to: str = ""
+    print_run: int | None = None
+
+    def lines(self):
+        """(label, text) of the non-empty 报/送/发 lines, in the order they print."""
+        pairs = (("报", self.report_to), ("送", self.send_to), ("发", self.issue_to))
+        return [(label, text) for label, text in pairs if text]
 
 
 class Section(models.Model):
@@ -57,6 +74,10 @@ class Issue(models.Model):
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True)
     withdrawn_reason = models.TextField("撤稿原因", blank=True)
+    report_to = models.CharField("报", max_length=300, blank=True, help_text="版记“报：”一行；报、送、发都留空时用站点设置的默认版记。")
+    send_to = models.CharField("送", max_length=300, blank=True, help_text="版记“送：”一行。")
+    issue_to = models.CharField("发", max_length=300, blank=True, help_text="版记“发：”一行。")
+    print_run = models.PositiveIntegerField("印数", null=True, blank=True, help_text="版记“共印N份”；留空时用站点设置的印数。")
     version = models.PositiveIntegerField("版本", default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="创建人"
@@ -109,6 +130,18 @@ class Issue(models.Model):
 
     def get_print_url(self):
         return reverse("bulletins:issue_print", args=[self.year, self.number])
+
+    def get_pdf_url(self):
+        return reverse("bulletins:issue_pdf", args=[self.year, self.number])
+
+    def distribution(self, site=None):
+        """The 版记 this issue prints: its own 报/送/发 when any is filled, else the site's default."""
+        site = site or SiteSettings.load()
+        source = self if (self.report_to or self.send_to or self.issue_to) else site
+        return Distribution(
+            report_to=source.report_to, send_to=source.send_to, issue_to=source.issue_to,
+            print_run=self.print_run if self.print_run is not None else site.print_run,
+        )
 
     @property
     def is_published(self):

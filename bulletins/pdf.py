@@ -1,0 +1,52 @@
+"""An issue as a PDF 简报, rendered on the server by WeasyPrint from the print layout.
+
+The HTML is the print view's sheet (templates/includes/bulletin_sheet.html) and the CSS is
+static/css/paper.css, so the PDF and the printed page are one layout. WeasyPrint embeds
+subsets of the real fonts with their ToUnicode maps, so the Chinese text stays selectable
+and searchable. It fetches nothing from the network: pictures come from the default storage.
+"""
+
+import mimetypes
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .media import read_picture
+from .models import SiteSettings
+
+MIME_TYPE = "application/pdf"
+STYLESHEET = "css/paper.css"
+BASE_URL = "https://bulletin.invalid/"
+
+
+def filename(issue):
+    return f"{issue.year}年第{issue.number}期.pdf"
+
+
+class _StoredPictures(URLFetcher):
+    """Serves pictures under MEDIA_URL from the default storage and refuses every other URL."""
+
+    def fetch(self, url, headers=None):
+        data = read_picture(url)
+        if data is None:
+            raise ValueError(f"不从网络获取：{url}")
+        mime_type = mimetypes.guess_type(url)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, data, {"Content-Type": mime_type})
+
+
+def _stylesheet(font_config):
+    with open(finders.find(STYLESHEET), encoding="utf-8") as handle:
+        return CSS(string=handle.read(), font_config=font_config)
+
+
+def render_pdf(issue, sections):
+    """The bytes of the issue's PDF; `sections` as the print view groups them: [(section, entries)]."""
+    html = render_to_string(
+        "bulletins/issue_pdf.html", {"issue": issue, "sections": sections, "site": SiteSettings.load()}
+    )
+    font_config = FontConfiguration()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=_StoredPictures())
+    return document.write_pdf(stylesheets=[_stylesheet(font_config)], font_config=font_config)
