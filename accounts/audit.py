@@ -19,6 +19,7 @@ ACTION_LABELS = {
     "workflow.withdraw": "撤稿",
     "workflow.restore": "恢复旧版本",
     "workflow.correct": "更正已发布期刊",
+    "workflow.reopen": "撤稿后重新编辑",
     "import": "导入简报",
     "image.upload": "上传图片",
     "issue.delete": "删除草稿",

@@ -197,7 +197,7 @@ def _page_numbers(document, section):
 
 def masthead_date(issue):
     """The date under the masthead: the issue's date, or today for an issue not yet dated."""
-    return timezone.localdate(issue.published_at) if issue.published_at else timezone.localdate()
+    return timezone.localdate(issue.dated_at) if issue.dated_at else timezone.localdate()
 
 
 def _masthead(document, issue, site, text_width):

@@ -20,6 +20,7 @@ NEXT_STEP = {
     Action.PUBLISH: "已签发发布",
     Action.WITHDRAW: "已撤稿",
     Action.RESTORE: "已恢复为旧版本（草稿）",
+    Action.REOPEN: "已撤稿后重新编辑（草稿），请按原因修改后重新提交",
 }
 
 

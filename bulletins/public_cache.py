@@ -48,7 +48,7 @@ class Generation:
 def _next_publish_time(now):
     from .models import Issue
 
-    return Issue.objects.filter(status=Issue.Status.PUBLISHED, published_at__gt=now).aggregate(
+    return Issue.objects.scheduled(now).aggregate(
         next=Min("published_at")
     )["next"]
 

@@ -378,13 +378,13 @@ def test_masthead_date_is_the_issue_date_without_a_time_line():
     parsed = parse_text(text)
     assert parsed.masthead_date == datetime.date(2023, 2, 1)
     issue = import_issue(parsed, status=Issue.Status.PUBLISHED)
-    assert issue.published_at == datetime.datetime(2023, 2, 1, tzinfo=SHANGHAI)
+    assert issue.dated_at == issue.published_at == datetime.datetime(2023, 2, 1, tzinfo=SHANGHAI)
 
 
 def test_time_line_wins_over_the_masthead_date():
     text = "文明城市创建\n巴中市创文办　2023年1月30日\n2023年文明城市创建(第2期)\n时间: 2023-02-01 08:00:00\n【单位行动】\n●近日,好。"
     issue = import_issue(parse_text(text), status=Issue.Status.PUBLISHED)
-    assert issue.published_at == datetime.datetime(2023, 2, 1, 8, tzinfo=SHANGHAI)
+    assert issue.dated_at == datetime.datetime(2023, 2, 1, 8, tzinfo=SHANGHAI)
 
 
 @pytest.mark.parametrize("furniture", [

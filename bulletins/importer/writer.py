@@ -76,11 +76,18 @@ def import_issue(parsed, *, status=None, replace=False, user=None, request=None,
 
 
 def _write_dates(issue, parsed, replaced):
-    """The one place the importer sets an issue's date: the 时间 line, else the masthead's date."""
-    published_at = parsed.published_at
-    if published_at is None and parsed.masthead_date is not None:
-        published_at = datetime.datetime.combine(parsed.masthead_date, datetime.time(), tzinfo=SHANGHAI)
-    issue.published_at = published_at or (issue.published_at if replaced else None)
+    """The one place the importer sets an issue's dates.
+
+    The issue's own date (刊期日期) is the file's 时间 line, else the date under its masthead;
+    a file with only a masthead date is published at that date.
+    """
+    dated_at = parsed.published_at
+    if dated_at is None and parsed.masthead_date is not None:
+        dated_at = datetime.datetime.combine(parsed.masthead_date, datetime.time(), tzinfo=SHANGHAI)
+    issue.dated_at = dated_at or (issue.dated_at if replaced else None)
+    issue.published_at = parsed.published_at or (issue.published_at if replaced else None)
+    if issue.status == Issue.Status.PUBLISHED and issue.published_at is None:
+        issue.published_at = issue.dated_at
 
 
 def _write_distribution(issue, parsed):

@@ -2,7 +2,6 @@
 
 from django import template
 from django.db.models import OuterRef, Subquery
-from django.utils import timezone
 
 from bulletins import workflow
 from bulletins.models import Issue, IssueTransition
@@ -40,6 +39,6 @@ def work_queue(user):
         boxes.append(("待我签发", Issue.objects.filter(status=Status.AWAITING_SIGNOFF).order_by("updated_at"),
                       "没有等待签发的期刊。"))
     boxes.append(("被退回的稿件", returned_drafts(user), "没有被退回的稿件。"))
-    boxes.append(("定时发布", Issue.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+    boxes.append(("定时发布", Issue.objects.scheduled()
                   .order_by("published_at"), "没有定时发布的期刊。"))
     return [(title, list(issues.select_related("updated_by")[:20]), empty) for title, issues, empty in boxes]
