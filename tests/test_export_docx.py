@@ -224,6 +224,22 @@ def test_masthead_shows_signer_and_internal_marking_when_set():
     assert "签发人：张三" in texts[:5]
 
 
+def gb_font_aliases(tmp_path):
+    """The environment with docs/fontconfig's aliases, as README asks a server to install them."""
+    import os
+    from pathlib import Path
+
+    aliases = Path(__file__).resolve().parent.parent / "docs" / "fontconfig" / "65-wenming-gb-fonts.conf"
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd"><fontconfig>'
+        f'<include ignore_missing="yes">{aliases}</include><include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        "</fontconfig>",
+        encoding="utf-8",
+    )
+    return {**os.environ, "FONTCONFIG_FILE": str(config)}
+
+
 def test_libreoffice_converts_the_docx_with_the_same_text_and_page_count_as_the_pdf(tmp_path, client):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
@@ -236,7 +252,7 @@ def test_libreoffice_converts_the_docx_with_the_same_text_and_page_count_as_the_
     subprocess.run(
         [soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "pdf",
          "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=180,
+        check=True, capture_output=True, timeout=180, env=gb_font_aliases(tmp_path),
     )
     converted = PdfReader(tmp_path / "issue.pdf")
     text = "".join(page.extract_text() for page in converted.pages).replace(" ", "").replace("\n", "")
