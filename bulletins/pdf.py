@@ -43,10 +43,14 @@ def _stylesheet(font_config):
         return CSS(string=handle.read(), font_config=font_config)
 
 
-def render_pdf(issue, sections):
-    """The bytes of the issue's PDF; `sections` as the print view groups them: [(section, entries)]."""
+def render_pdf(issue, sections, *, preview=False):
+    """The bytes of the issue's PDF; `sections` as the print view groups them: [(section, entries)].
+
+    A preview (an issue not yet public) says so at the top of every page.
+    """
     html = render_to_string(
-        "bulletins/issue_pdf.html", {"issue": issue, "sections": sections, "site": SiteSettings.load()}
+        "bulletins/issue_pdf.html",
+        {"issue": issue, "sections": sections, "site": SiteSettings.load(), "preview": preview},
     )
     font_config = FontConfiguration()
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=_StoredPictures())

@@ -167,7 +167,8 @@ def issue_pdf(request, year, number):
     issue, preview = _issue_for(request, year, number)
     if preview is None:
         return _withdrawn(request, issue)
-    response = HttpResponse(pdf.render_pdf(issue, _group_by_section(_entries_of([issue]))), content_type=pdf.MIME_TYPE)
+    data = pdf.render_pdf(issue, _group_by_section(_entries_of([issue])), preview=preview)
+    response = HttpResponse(data, content_type=pdf.MIME_TYPE)
     response["Content-Disposition"] = content_disposition_header(False, pdf.filename(issue))
     if preview:
         add_never_cache_headers(response)

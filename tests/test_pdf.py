@@ -170,3 +170,17 @@ def test_issue_page_links_to_its_pdf_next_to_print(client):
     make_entry(make_published_issue(year=2024, number=11))
     html = client.get(reverse("bulletins:issue_detail", args=[2024, 11])).content.decode()
     assert html.index("打印文本") < html.index('href="/issues/2024/11/pdf/"')
+
+
+def test_preview_pdf_says_on_every_page_that_it_is_not_published(client):
+    issue = make_issue(year=2024, number=12)
+    for order in range(12):
+        make_entry(issue, order=order, body="<p>" + "近日，市委召开创文工作推进会，部署下一阶段工作。" * 12 + "</p>")
+    client.force_login(make_user(roles=["编辑"], is_staff=True))
+    reader = pdf_of(client.get(reverse("bulletins:issue_pdf", args=[2024, 12])))
+    assert len(reader.pages) > 1
+    assert all("预览稿" in page.extract_text() for page in reader.pages)
+
+
+def test_published_pdf_has_no_preview_note(sample_pdf):
+    assert "预览稿" not in text_of(sample_pdf)
