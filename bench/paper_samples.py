@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import pdf as bench  # noqa: E402  (bench/pdf.py: the same Django set-up and sample issue)
+import pdf as bench
 
 ROOT = bench.ROOT
 DOCS = ROOT / "docs"

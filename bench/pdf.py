@@ -88,8 +88,9 @@ def run_case(name):
         data = pdf.render_pdf(issue, views._group_by_section(views._entries_of([issue])))
         times.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     pages = len(PdfReader(io.BytesIO(data)).pages)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -107,17 +108,17 @@ def main():
     lines = [
         "# PDF 生成基准（`bench/pdf.py`）",
         "",
-        f"测量时间：{datetime.datetime.now():%Y-%m-%d %H:%M}；机器：{platform.machine()}，{os.cpu_count()} 核"
-        f"（与其他进程共用）；Python {platform.python_version()}；WeasyPrint 见 `requirements.lock`。",
+        (f"测量时间：{datetime.datetime.now():%Y-%m-%d %H:%M}；机器：{platform.machine()}，{os.cpu_count()} 核"
+         f"（与其他进程共用）；Python {platform.python_version()}；WeasyPrint 见 `requirements.lock`。"),
         "",
-        f"每种情形在独立进程中先渲染一次预热（加载字体与模板），再渲染 {RUNS} 次，取中位数和最慢一次；"
-        "峰值内存是该进程的最大常驻内存（含 Django、数据库与 WeasyPrint）。不经过页面缓存：这是一次未缓存请求的代价，"
-        "已发布期刊的 PDF 之后由公开页面缓存直接返回。",
+        (f"每种情形在独立进程中先渲染一次预热（加载字体与模板），再渲染 {RUNS} 次，取中位数和最慢一次；"
+         "峰值内存是该进程的最大常驻内存（含 Django、数据库与 WeasyPrint）。不经过页面缓存：这是一次未缓存请求的代价，"
+         "已发布期刊的 PDF 之后由公开页面缓存直接返回。"),
         "",
-        "渲染是单线程的纯计算：空闲机器上一次渲染的耗时约等于它的 CPU 时间。本机由八个进程共用两个核，"
-        "“测量时负载”一栏是当时的 1 分钟平均负载；负载远高于核数时，墙钟时间约为 CPU 时间乘以“负载 ÷ 核数”，"
-        "所以目标按 CPU 时间判断。峰值内存的前提是 `bulletins/pdf.py` 每次渲染后回收循环引用："
-        "嵌入的 CJK 字体（每个数十 MB）挂在循环引用上，不回收时同一进程每生成一份 PDF 常驻内存约增加 70 MB。",
+        ("渲染是单线程的纯计算：空闲机器上一次渲染的耗时约等于它的 CPU 时间。本机由八个进程共用两个核，"
+         "“测量时负载”一栏是当时的 1 分钟平均负载；负载远高于核数时，墙钟时间约为 CPU 时间乘以“负载 ÷ 核数”，"
+         "所以目标按 CPU 时间判断。峰值内存的前提是 `bulletins/pdf.py` 每次渲染后回收循环引用："
+         "嵌入的 CJK 字体（每个数十 MB）挂在循环引用上，不回收时同一进程每生成一份 PDF 常驻内存约增加 70 MB。"),
         "",
         "| 情形 | 条目 | 页数 | PDF 大小 | 中位数 | 最慢 | CPU 时间（中位数） | 目标 | 峰值内存 | 测量时负载 |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",

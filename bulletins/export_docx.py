@@ -8,10 +8,7 @@ WPS and LibreOffice all pick them up.
 """
 
 import io
-import re
-from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, NavigableString
 from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -21,6 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 from PIL import Image, UnidentifiedImageError
 
+from bulletins.docx_html import HtmlParagraphs, Picture
 from bulletins.media import read_picture
 from bulletins.models import SiteSettings
 
@@ -36,10 +34,6 @@ MIME_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 PICTURE_MAX_HEIGHT = Cm(12)
 WORD_PICTURE_FORMATS = {"PNG", "JPEG", "GIF", "BMP"}
 
-_BLOCKS = {"p", "li", "h3", "h4", "blockquote", "tr"}
-_CONTAINERS = {"ul", "ol", "table", "thead", "tbody"}
-_BOLD, _ITALIC, _UNDERLINE = {"strong", "b", "h3", "h4"}, {"em", "i"}, {"u"}
-_LINE_BREAKS = re.compile(r"[\r\n\t]+")
 # What may follow <w:pBdr> inside <w:pPr> (ECMA-376 order; Word rejects elements out of order).
 _AFTER_PBDR = (
     "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
@@ -51,12 +45,6 @@ _AFTER_PBDR = (
 
 def filename(issue):
     return f"{issue.year}年第{issue.number}期.docx"
-
-
-@dataclass(frozen=True)
-class Picture:
-    src: str
-    alt: str
 
 
 def _set_font(target, name):
@@ -80,65 +68,6 @@ def _borders(paragraph, **sides):
 
 def _red_rule(paragraph):
     _borders(paragraph, bottom=(18, "FF0000"))
-
-
-class _HtmlParagraphs:
-    """Entry HTML as paragraphs: lists of (text, bold, italic, underline) runs, or a Picture.
-
-    The walk keeps its own stack instead of recursing, so no nesting depth can exhaust
-    Python's recursion limit (a thousand nested <b> survive the sanitiser).
-    """
-
-    _FLUSH, _CELL_GAP = object(), object()
-
-    def __init__(self, html):
-        self.paragraphs, self.current = [], []
-        self._walk(BeautifulSoup(html or "", "html.parser"))
-        self._flush()
-
-    def _flush(self):
-        if any(text.strip() for text, *_ in self.current):
-            self.paragraphs.append(self.current)
-        self.current = []
-
-    def _walk(self, root):
-        stack = [(child, frozenset()) for child in reversed(list(root.children))]
-        while stack:
-            node, style = stack.pop()
-            if node is self._FLUSH:
-                self._flush()
-            elif node is self._CELL_GAP:
-                self.current.append(("　", False, False, False))
-            elif isinstance(node, NavigableString):
-                text = _LINE_BREAKS.sub("", str(node))
-                if text:
-                    self.current.append((text, "b" in style, "i" in style, "u" in style))
-            else:
-                stack.extend(self._visit(node, style))
-
-    def _visit(self, node, style):
-        """What to push for an element: its children (reversed) with markers around them."""
-        name = node.name
-        children = [(child, style | self._style_of(name)) for child in reversed(list(node.children))]
-        if name == "br":
-            self._flush()
-            return []
-        if name == "img":
-            self._flush()
-            self.paragraphs.append(Picture(node.get("src") or "", (node.get("alt") or "").strip()))
-            return []
-        if name in _BLOCKS or name in _CONTAINERS:
-            self._flush()
-            return [(self._FLUSH, style), *children]
-        if name in ("td", "th"):
-            return [(self._CELL_GAP, style), *children]
-        return children
-
-    @staticmethod
-    def _style_of(name):
-        if name in _BOLD or name == "th":
-            return {"b"}
-        return {"i"} if name in _ITALIC else {"u"} if name in _UNDERLINE else set()
 
 
 def _page_setup(document):
@@ -273,7 +202,7 @@ def _entries(document, issue, text_width):
             heading.paragraph_format.space_before = Pt(12)
             run = heading.add_run(f"【{entry.section.name}】")
             _set_font(run, HEADING_FONT)
-        paragraphs = _HtmlParagraphs(entry.body).paragraphs or [[("", False, False, False)]]
+        paragraphs = HtmlParagraphs(entry.body).paragraphs or [[("", False, False, False)]]
         marked = False
         for item in paragraphs:
             if isinstance(item, Picture):

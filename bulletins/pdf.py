@@ -11,9 +11,15 @@ import mimetypes
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from PIL import ImageFile
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# Importing WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process, which would
+# let bulletins/images.py accept truncated uploads. Put Pillow's default back: our pictures are
+# re-encoded on upload, and a broken one only shows its alt text in the PDF.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 from .media import read_picture
 from .models import SiteSettings

@@ -1,7 +1,6 @@
 import io
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -143,7 +142,7 @@ def test_published_pdf_is_cached_and_a_change_renders_it_again(client, monkeypat
     entry = make_entry(issue)
     calls = []
     real = pdf.render_pdf
-    monkeypatch.setattr(pdf, "render_pdf", lambda *args: calls.append(1) or real(*args))
+    monkeypatch.setattr(pdf, "render_pdf", lambda *args, **kwargs: calls.append(1) or real(*args, **kwargs))
     url = reverse("bulletins:issue_pdf", args=[2024, 9])
     client.get(url)
     client.get(url)
@@ -184,3 +183,13 @@ def test_preview_pdf_says_on_every_page_that_it_is_not_published(client):
 
 def test_published_pdf_has_no_preview_note(sample_pdf):
     assert "预览稿" not in text_of(sample_pdf)
+
+
+def test_rendering_pdfs_leaves_pillow_refusing_truncated_images(client):
+    from PIL import ImageFile
+
+    import bulletins.pdf  # noqa: F401  (WeasyPrint's import switches the flag on)
+
+    make_entry(make_published_issue(year=2024, number=13))
+    pdf_of(client.get(reverse("bulletins:issue_pdf", args=[2024, 13])))
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
