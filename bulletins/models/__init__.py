@@ -1,3 +1,4 @@
+from .generation import ContentGeneration
 from .images import EntryImage
 from .issues import Entry, EntryPerson, Issue, IssueQuerySet, Section
 from .registry import Person, PersonTitle, Unit
@@ -7,6 +8,7 @@ from .wording import WordRule
 from .workflow import IssueTransition
 
 __all__ = [
+    "ContentGeneration",
     "Entry",
     "EntryImage",
     "EntryPerson",

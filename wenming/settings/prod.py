@@ -4,6 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
 from .base import env_list
+from wenming.cache import redis_cache
 
 for required in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
     if not os.environ.get(required):
@@ -32,14 +33,9 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 
+# The cache is an accelerator, never a dependency: it fails open (wenming/cache.py).
 if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": "wenming",
-        }
-    }
+    CACHES = {"default": redis_cache(os.environ["REDIS_URL"], retry_after=float(os.environ.get("CACHE_RETRY_SECONDS", "5")))}
 
 LOGGING = {
     "version": 1,
