@@ -177,8 +177,29 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+def media_storage_from_environment(environ):
+    """The STORAGES["default"] entry the MEDIA_S3_* environment variables ask for."""
+    if not environ.get("MEDIA_S3_BUCKET"):
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": environ["MEDIA_S3_BUCKET"],
+        "endpoint_url": environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+        "region_name": environ.get("MEDIA_S3_REGION") or None,
+        "access_key": environ.get("MEDIA_S3_ACCESS_KEY_ID") or None,
+        "secret_key": environ.get("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": environ.get("MEDIA_S3_ADDRESSING_STYLE") or None,
+        "location": environ.get("MEDIA_S3_PREFIX", ""),
+        "default_acl": None,  # private objects; the bucket's own policy applies
+        "file_overwrite": False,
+        "querystring_auth": False,
+    }
+    return {"BACKEND": "wenming.storage.MediaObjectStorage", "OPTIONS": options}
+
+
+# Uploaded media: MEDIA_ROOT on this server, or S3-compatible object storage shared by several
+# servers when MEDIA_S3_BUCKET is set (wenming/storage.py, docs/deploy.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage_from_environment(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
