@@ -1,9 +1,10 @@
-"""Admin pages beyond the model admin: 校对, 导出Word, 概览. Included before admin.site.urls."""
+"""Admin pages beyond the model admin: 校对, 导出Word, 概览, 通知. Included before admin.site.urls."""
 
 from django.contrib import admin
 from django.urls import path
 
 from .export import export_docx_view
+from .notifications import notification_list_view, notification_mark_read_view, notification_open_view
 from .overview import overview_view
 from .proofreading import proofread_view
 
@@ -13,4 +14,7 @@ urlpatterns = [
     path("bulletins/issue/<int:pk>/proofread/", admin.site.admin_view(proofread_view), name="issue_proofread"),
     path("bulletins/issue/<int:pk>/export.docx", admin.site.admin_view(export_docx_view), name="issue_export_docx"),
     path("overview/", admin.site.admin_view(overview_view), name="overview"),
+    path("notifications/", admin.site.admin_view(notification_list_view), name="notifications"),
+    path("notifications/<int:pk>/open/", admin.site.admin_view(notification_open_view), name="notification_open"),
+    path("notifications/read/", admin.site.admin_view(notification_mark_read_view), name="notifications_read"),
 ]

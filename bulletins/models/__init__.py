@@ -1,6 +1,7 @@
 from .generation import ContentGeneration
 from .images import EntryImage
 from .issues import Entry, EntryPerson, Issue, IssueQuerySet, Section
+from .notifications import Notification
 from .registry import Person, PersonTitle, Unit
 from .search import EntrySearchIndex
 from .site import SiteSettings
@@ -14,6 +15,7 @@ __all__ = [
     "EntryPerson",
     "EntrySearchIndex",
     "Issue",
+    "Notification",
     "IssueQuerySet",
     "IssueTransition",
     "Person",

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "ckeditor",
     "reversion",
+    "django_tasks",
+    "wenming.tasks_admin.TasksConfig",
     "accounts.axes_config.AxesConfig",
 ]
 
@@ -206,6 +208,9 @@ STORAGES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# The task queue (wenming/tasks.py) lives in the project's own database; `manage.py db_worker` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "wenming@localhost")
 
 # CKEditor 4 is past its end of life: it is loaded on admin pages only, and every body
