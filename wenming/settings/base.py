@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "reversion",
     "django_tasks",
     "wenming.tasks_admin.TasksConfig",
+    "periodic",
     "accounts.axes_config.AxesConfig",
 ]
 
@@ -254,3 +255,9 @@ CKEDITOR_CONFIGS = {
 # the header before decoding, far below Pillow's decompression-bomb threshold (~179 megapixels).
 IMAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 IMAGE_MAX_PIXELS = 40_000_000
+
+# Periodic jobs (periodic/jobs.py), run once per cluster by `manage.py run_periodic_jobs` on any
+# number of servers. Audit records are pruned only when AUDIT_RETENTION_DAYS (≥ 180) is set.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "0"))
+AUDIT_PRUNE_EVERY_HOURS = float(os.environ.get("AUDIT_PRUNE_EVERY_HOURS", "24"))
+INTEGRITY_CHECK_EVERY_HOURS = float(os.environ.get("INTEGRITY_CHECK_EVERY_HOURS", "24"))

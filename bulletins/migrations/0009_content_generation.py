@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bulletins', '0007_search_index'),
+        ('bulletins', '0008_notifications'),
     ]
 
     operations = [
