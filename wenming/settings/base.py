@@ -41,6 +41,8 @@ MIDDLEWARE = [
     "wenming.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous public reads from DATABASE_REPLICA_URL when it is set; before the page cache, which reads the generation.
+    "wenming.replica.ReadReplicaMiddleware",
     # Anonymous public pages straight from the cache; everything below is skipped on a hit.
     "bulletins.public_cache.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -87,6 +89,15 @@ else:
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
         }
     }
+# DATABASE_REPLICA_URL: a streaming replica of the primary for anonymous public reads
+# (wenming/replica.py); writes, the admin and signed-in users always use the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["wenming.replica.ReplicaRouter"]
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "15"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
