@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def with_replica(monkeypatch):
     monkeypatch.setattr("wenming.replica.replica_configured", lambda: True)
+    monkeypatch.setattr("wenming.replica.replica_reachable", lambda: True)
 
 
 def _routed(request):
@@ -55,6 +56,26 @@ def test_a_write_pins_the_client_to_the_primary_for_a_while(with_replica, settin
     settings.REPLICA_PIN_SECONDS = 20
     _, response = _routed(RequestFactory().post("/admin/logout/"))
     assert response.cookies[PIN_COOKIE]["max-age"] == 20 and response.cookies[PIN_COOKIE]["httponly"]
+
+
+def test_an_unreachable_replica_sends_public_reads_to_the_primary(monkeypatch):
+    from django.db import OperationalError
+
+    from wenming import replica
+
+    attempts = []
+
+    class Unreachable:
+        def ensure_connection(self):
+            attempts.append(1)
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr(replica, "replica_configured", lambda: True)
+    monkeypatch.setattr(replica, "_replica_down_until", [0.0])
+    monkeypatch.setattr(replica, "connections", {replica.REPLICA: Unreachable()})
+    assert _routed(RequestFactory().get("/"))[0] == "default"
+    assert _routed(RequestFactory().get("/"))[0] == "default"
+    assert len(attempts) == 1  # left alone for a while after a failure
 
 
 def test_writes_and_migrations_always_go_to_the_primary():

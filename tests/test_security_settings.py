@@ -80,7 +80,7 @@ def test_deploy_check_reports_nothing_but_the_silenced_ckeditor_warning():
     assert "System check identified no issues (1 silenced)." in result.stdout
 
 
-def test_deploy_check_warns_that_a_per_process_cache_serves_stale_pages():
+def test_deploy_check_warns_that_a_per_process_cache_is_not_shared():
     result = run_manage("check", "--deploy", env={**PROD_ENV, "REDIS_URL": ""})
     assert "wenming.W001" in result.stderr + result.stdout and "REDIS_URL" in result.stderr + result.stdout
 

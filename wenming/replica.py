@@ -10,15 +10,22 @@ write. The content generation is read from the same database as the page, so a l
 gives an older but consistent page, cached under its older generation.
 """
 
+import logging
+import time
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.db import connections
+
+logger = logging.getLogger("wenming.replica")
 
 REPLICA = "replica"
 PIN_COOKIE = "wenming_primary"
 SAFE_METHODS = ("GET", "HEAD")
 
 _reading_replica = ContextVar("wenming_reading_replica", default=False)
+RETRY_AFTER = 5.0  # seconds to leave an unreachable replica alone
+_replica_down_until = [0.0]
 
 
 def replica_configured():
@@ -55,7 +62,7 @@ class ReadReplicaMiddleware:
     def __call__(self, request):
         if not replica_configured():
             return self.get_response(request)
-        if is_public_read(request):
+        if is_public_read(request) and replica_reachable():
             token = _reading_replica.set(True)
             try:
                 return self.get_response(request)
@@ -68,3 +75,21 @@ class ReadReplicaMiddleware:
                 secure=settings.SESSION_COOKIE_SECURE,
             )
         return response
+
+
+def replica_reachable():
+    """Connect to the replica (kept open between requests); when it cannot be reached, read the
+    primary instead and leave the replica alone for RETRY_AFTER seconds, logging once."""
+    if time.monotonic() < _replica_down_until[0]:
+        return False
+    try:
+        connections[REPLICA].ensure_connection()
+    except Exception as error:  # noqa: BLE001 - any failure means "read the primary"
+        if _replica_down_until[0] == 0.0:
+            logger.warning("数据库备库不可用，公开页面改从主库读取：%s", error)
+        _replica_down_until[0] = time.monotonic() + RETRY_AFTER
+        return False
+    if _replica_down_until[0]:
+        logger.warning("数据库备库已恢复。")
+        _replica_down_until[0] = 0.0
+    return True
