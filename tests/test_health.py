@@ -6,6 +6,7 @@ import pytest
 from django.db import connections
 
 from wenming.cache import redis_cache
+
 from .servers import free_port
 
 

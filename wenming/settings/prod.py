@@ -2,9 +2,10 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from wenming.cache import redis_cache
+
 from .base import *  # noqa: F401,F403
 from .base import env_list
-from wenming.cache import redis_cache
 
 for required in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
     if not os.environ.get(required):
