@@ -31,6 +31,8 @@ def start(env, port):
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     wait_for(lambda: port_open(port), timeout=60, what=f"gunicorn :{port}")
+    wait_for(lambda: subprocess.run(["curl", "-sf", "-o", "/dev/null", f"http://127.0.0.1:{port}{PATH}"]).returncode == 0,
+             timeout=60, what=f"{PATH} on :{port}")
     return process
 
 
@@ -48,6 +50,7 @@ def wrk(ports):
 
 
 def main():
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wenming_two_servers")
     redis = RedisServer(Path(tempfile.mkdtemp(prefix="wenming-bench-")) / "redis").start()
     base = {
         **os.environ, "SECRET_KEY": "bench-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1,localhost",

@@ -7,9 +7,9 @@ issue therefore appears at its time by itself, with no cron job: the first reque
 time sees the old generation has expired, starts a new one, and renders fresh pages.
 
 The number is read from the database on every request (one primary-key read), never from the
-cache: a cache restarted from an old snapshot, or a database restored from a backup, cannot make
-an old page current again. The cache itself fails open (wenming/cache.py): while it is away every
-page is rendered from the database.
+cache, so a cache restarted from an old snapshot cannot make an old page current again; after a
+database is restored from a backup, `manage.py bump_content_generation` starts a new number. The
+cache itself fails open (wenming/cache.py): while it is away every page is rendered from the database.
 """
 
 import functools
