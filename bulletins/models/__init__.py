@@ -1,3 +1,4 @@
+from .generation import ContentGeneration
 from .images import EntryImage
 from .issues import Entry, EntryPerson, Issue, IssueQuerySet, Section
 from .notifications import Notification
@@ -10,6 +11,7 @@ from .workflow import IssueTransition
 
 __all__ = [
     "DeletedIssue",
+    "ContentGeneration",
     "Entry",
     "EntryImage",
     "EntryPerson",
