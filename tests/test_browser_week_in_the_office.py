@@ -70,10 +70,7 @@ class Person:
 
     def press(self, button):
         self.page.locator("#workflow").get_by_role("button", name=button).click()
-        try:
-            self.page.locator(".messagelist").wait_for(timeout=10000)
-        except Exception:
-            raise AssertionError(self.page.url + self.page.content()[:1500])
+        self.page.locator(".messagelist").wait_for()
 
     def submit(self):
         self.press("提交审核")
@@ -217,6 +214,7 @@ def test_a_week_in_the_office(browser, live_server, tmp_path):
     reviewer.pass_review()
     signer.open_issue(issue)
     signer.publish_now(correction_note="经核实，恢复原稿表述并重新发布。")
+    assert "已发布" in signer.status(), signer.messages()
     status, text = citizen.visit(issue)
     assert status == 200
     assert "更正说明" in text and "经核实，恢复原稿表述并重新发布。" in text
