@@ -12,6 +12,7 @@ from bulletins.sanitize import sanitize_html
 
 from .importing import link_saved_entries
 from .issue_forms import EntryAdminForm
+from .proofreading import ReturnToProofreadingMixin
 
 
 class EditableWithIssueMixin:
@@ -68,7 +69,7 @@ class EntryPersonInline(admin.TabularInline):
 
 
 @admin.register(Entry)
-class EntryAdmin(EditableWithIssueMixin, admin.ModelAdmin):
+class EntryAdmin(ReturnToProofreadingMixin, EditableWithIssueMixin, admin.ModelAdmin):
     form = EntryAdminForm
     list_display = ["__str__", "issue", "section", "order", "date_text"]
     list_filter = ["section", "issue__year"]

@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from accounts import audit
-from bulletins import checks, workflow
+from bulletins import checks, recycle_bin, workflow
 from bulletins.models import Issue, IssueTransition
 from bulletins.revisions import save_revision
 
@@ -53,6 +53,8 @@ class IssueAdmin(IssueTransitionsMixin, IssueHistoryMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": [("year", "number"), "title", "source", "dated_at", "expected_version"]}),
         ("发布", {"fields": ["status_label", "published_at", "withdrawn_reason", ("correction_note", "corrected_at")]}),
+        ("版记", {"classes": ["collapse"], "description": "报、送、发都留空时，印站点设置中的默认版记。",
+                "fields": ["report_to", "send_to", "issue_to", "print_run"]}),
         ("记录", {"classes": ["collapse"], "fields": [("created_by", "created_at"), ("updated_by", "updated_at")]}),
     ]
     inlines = [EntryInline]
@@ -97,7 +99,8 @@ class IssueAdmin(IssueTransitionsMixin, IssueHistoryMixin, admin.ModelAdmin):
         return super().has_delete_permission(request, obj) and (obj is None or workflow.may_edit(request.user, obj))
 
     def delete_model(self, request, obj):
-        audit.record("issue.delete", user=request.user, request=request, obj=obj)
+        audit.record("issue.delete", user=request.user, request=request, obj=obj, detail="放入回收站")
+        recycle_bin.keep(obj, by=request.user)
         super().delete_model(request, obj)
 
     def get_actions(self, request):
