@@ -134,7 +134,7 @@ def _masthead(document, issue, site, text_width):
     number.paragraph_format.space_after = Pt(12)
     number.add_run(f"第{issue.number}期")
 
-    date = timezone.localdate(issue.published_at) if issue.published_at else timezone.localdate()
+    date = timezone.localdate(issue.dated_at) if issue.dated_at else timezone.localdate()
     office = document.add_paragraph()
     office.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
     office.add_run(f"{site.issuing_office}\t{date.year}年{date.month}月{date.day}日")

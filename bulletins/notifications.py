@@ -19,6 +19,7 @@ NEXT_STEP = {
     Action.PUBLISH: "已签发发布",
     Action.WITHDRAW: "已撤稿",
     Action.RESTORE: "已恢复为旧版本（草稿）",
+    Action.REOPEN: "已撤稿后重新编辑（草稿），请按原因修改后重新提交",
 }
 
 
@@ -54,7 +55,7 @@ def admin_url(issue, request=None):
 
 def message_for(record, request=None):
     issue = record.issue
-    step = NEXT_STEP[record.action]
+    step = NEXT_STEP.get(record.action, record.get_action_display())
     if record.action == Action.PUBLISH and issue.is_scheduled:
         step = f"已签发，将于 {timezone.localtime(issue.published_at):%Y-%m-%d %H:%M} 定时发布"
     subject = f"【简报】{issue}{step}"
@@ -70,7 +71,7 @@ def message_for(record, request=None):
 
 
 def in_app_text(record):
-    step = NEXT_STEP[record.action]
+    step = NEXT_STEP.get(record.action, record.get_action_display())
     if record.action == Action.PUBLISH and record.issue.is_scheduled:
         step = "已签发，定时发布"
     return f"《{record.issue}》{step}（{record.by.display_name}{record.get_action_display()}）"

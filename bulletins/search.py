@@ -141,7 +141,7 @@ def _filtered(rows, filters):
         rows = rows.filter(entry__units=filters.unit)
     if filters.date_from or filters.date_to:
         # An entry's date is its event date, or its issue's publish date when it has none (近日).
-        rows = rows.annotate(date=Coalesce("entry__event_date", TruncDate("issue__published_at")))
+        rows = rows.annotate(date=Coalesce("entry__event_date", TruncDate("issue__dated_at")))
         if filters.date_from:
             rows = rows.filter(date__gte=filters.date_from)
         if filters.date_to:

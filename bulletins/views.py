@@ -71,7 +71,7 @@ def _issue_for(request, year, number):
     issue = get_object_or_404(Issue, year=year, number=number)
     preview = not issue.is_published
     if preview and not request.user.has_perm("bulletins.change_issue"):
-        if issue.status == Issue.Status.WITHDRAWN:
+        if issue.is_withdrawn_from_public:
             return issue, None
         raise Http404("没有找到这一期简报。")
     return issue, preview

@@ -71,7 +71,7 @@ def boxes_for(user, now=None):
     boxes.append(Box("awaiting_signoff", "待我签发" if signer else "待签发", "没有等待签发的期刊。",
                      Q(status=Status.AWAITING_SIGNOFF), ["updated_at"], "status__exact=awaiting_signoff"))
     boxes.append(Box("scheduled", "定时发布", "没有定时发布的期刊。",
-                     Q(status=Status.PUBLISHED, published_at__gt=now), ["published_at"], "visibility=scheduled"))
+                     Q(pk__in=Issue.objects.scheduled(now).values("pk")), ["published_at"], "visibility=scheduled"))
     boxes.append(Box("withdrawn", "已撤回", "没有已撤回的期刊。", Q(status=Status.WITHDRAWN), ["-updated_at"],
                      "status__exact=withdrawn"))
     return boxes

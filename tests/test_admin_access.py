@@ -19,6 +19,7 @@ from reversion.models import Version
 
 from accounts.models import User
 from accounts.roles import ADMINISTRATOR, AUDITOR, EDITOR, REVIEWER, SIGNER
+from bulletins import recycle_bin
 from bulletins.models import EntryImage, Notification, SiteSettings, WordRule
 from bulletins.revisions import save_revision
 
@@ -55,6 +56,7 @@ def _world(user):
         "attempt": AccessAttempt.objects.create(username=target.username, ip_address="10.1.1.1",
                                                 failures_since_start=5),
         "notification": Notification.objects.create(recipient=user, text="《第1期》请审核"),
+        "deleted": recycle_bin.keep(make_issue(), by=make_staff(EDITOR)),
         "image": EntryImage.objects.create(file="images/x.png", width=1, height=1, size=1, alt_text="图",
                                       uploaded_by=user),
     }
@@ -88,6 +90,11 @@ ROWS = [
     ("GET", "bulletins_admin:issue_export_docx", lambda w: f"/admin/bulletins/issue/{w['issue'].pk}/export.docx",
      None, CONTENT),
     ("GET", "bulletins_admin:overview", lambda w: "/admin/overview/", None, CONTENT),
+    # 回收站: whoever views issues sees the page (listing only what they may recover); recovering is
+    # for the draft's editor or a signer (the world's draft was deleted by an editor, not by them)
+    ("GET", "bulletins_admin:recycle_bin", lambda w: "/admin/recycle-bin/", None, CONTENT),
+    ("POST", "bulletins_admin:recycle_bin_recover", lambda w: f"/admin/recycle-bin/{w['deleted'].pk}/recover/", {},
+     {SIGNER, SUPERUSER}),
     # In-app notifications: everyone's own
     ("GET", "bulletins_admin:notifications", lambda w: "/admin/notifications/", None, EVERYONE),
     ("GET", "bulletins_admin:notification_open", lambda w: f"/admin/notifications/{w['notification'].pk}/open/",

@@ -2,11 +2,13 @@
 
 import reversion
 from django.contrib import admin
+from django.utils.safestring import mark_safe
 
 from bulletins import workflow
 from bulletins.forms import EntryForm
 from bulletins.models import Entry, EntryPerson, Issue
 from bulletins.revisions import save_revision
+from bulletins.sanitize import sanitize_html
 
 from .importing import link_saved_entries
 from .issue_forms import EntryAdminForm
@@ -24,6 +26,26 @@ class EditableWithIssueMixin:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    # Read-only pages show the body as the public page does, not its HTML source.
+
+    def _read_only(self, request, obj):
+        return obj is not None and not self.has_change_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self._read_only(request, obj):
+            return ["rendered_body" if name == "body" else name for name in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "rendered_body"] if self._read_only(request, obj) else fields
+
+    @admin.display(description="正文")
+    def rendered_body(self, entry):
+        # Sanitised again on the way out: the page does not trust what is stored.
+        return mark_safe(sanitize_html(entry.body))  # noqa: S308 (sanitised above)
 
 
 class EntryInline(EditableWithIssueMixin, admin.StackedInline):
@@ -90,8 +112,10 @@ class EntryAdmin(ReturnToProofreadingMixin, EditableWithIssueMixin, admin.ModelA
             issue_ids.add(form.initial.get("issue"))
         for issue in Issue.objects.select_for_update().filter(pk__in=issue_ids):
             self._touch(request, issue)
-            comment = "更正（条目）" if issue.status == Issue.Status.PUBLISHED else "修改条目"
-            save_revision(issue, user=request.user, comment=comment)
+            if issue.status == Issue.Status.PUBLISHED:
+                workflow.correct(issue, by=request.user, what="条目", request=request)
+            else:
+                save_revision(issue, user=request.user, comment="修改条目")
 
     def delete_model(self, request, obj):
         issue = obj.issue

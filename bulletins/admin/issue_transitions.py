@@ -5,7 +5,6 @@ import datetime
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -47,6 +46,36 @@ def finding_messages(findings, *, shown_places=3):
     return lines
 
 
+def transition_arguments(request):
+    """What a transition form (or a change form saved before a transition) posts besides the version."""
+    return {
+        "comment": request.POST.get("comment", ""),
+        "at": _parse_publish_time(request),
+        "override_reason": request.POST.get("override_reason", ""),
+        "correction_note": request.POST.get("correction_note", ""),
+    }
+
+
+def run_transition(issue, action, *, request, expected_version, comment="", at=None, override_reason="",
+                   correction_note=""):
+    """The one dispatch from an admin action name to its workflow function."""
+    common = {"by": request.user, "expected_version": expected_version, "request": request}
+    if action == Action.SUBMIT:
+        return workflow.submit(issue, **common)
+    if action == Action.PASS:
+        return workflow.pass_review(issue, comment=comment, **common)
+    if action == Action.RETURN:
+        return workflow.return_issue(issue, comment=comment, **common)
+    if action == Action.PUBLISH:
+        return workflow.publish(issue, at=at, override_reason=override_reason, correction_note=correction_note,
+                                **common)
+    if action == Action.WITHDRAW:
+        return workflow.withdraw(issue, reason=comment, **common)
+    if action == Action.REOPEN:
+        return workflow.reopen(issue, reason=comment, **common)
+    raise Http404("没有这个操作。")
+
+
 class IssueTransitionsMixin:
     """The transition buttons (one POST view) and the list actions of `IssueAdmin`."""
 
@@ -77,29 +106,15 @@ class IssueTransitionsMixin:
             audit.record(f"workflow.{action}", request=request, outcome="failure", detail=f"没有权限：期刊 {object_id}")
             raise PermissionDenied
         issue = self._viewable_issue(request, object_id)
+        version = request.POST.get("version", "")
         try:
-            outcome = self._perform(request, issue, action)
+            outcome = run_transition(issue, action, request=request, **transition_arguments(request),
+                                     expected_version=int(version) if version.isdigit() else None)
         except workflow.WorkflowError as error:
             self.message_user(request, str(error), messages.ERROR)
         else:
             self._report(request, issue, outcome)
         return redirect(self._change_url(issue))
-
-    def _perform(self, request, issue, action):
-        version = request.POST.get("version", "")
-        expected = int(version) if version.isdigit() else None
-        common = {"by": request.user, "expected_version": expected, "request": request}
-        comment = request.POST.get("comment", "")
-        if action == Action.SUBMIT:
-            return workflow.submit(issue, **common)
-        if action == Action.PASS:
-            return workflow.pass_review(issue, comment=comment, **common)
-        if action == Action.RETURN:
-            return workflow.return_issue(issue, comment=comment, **common)
-        if action == Action.PUBLISH:
-            return workflow.publish(issue, at=_parse_publish_time(request),
-                                    override_reason=request.POST.get("override_reason", ""), **common)
-        return workflow.withdraw(issue, reason=comment, **common)
 
     def _report(self, request, issue, outcome):
         record = outcome.transition
@@ -117,8 +132,8 @@ class IssueTransitionsMixin:
         done = 0
         for issue in queryset:
             try:
-                with transaction.atomic():
-                    outcome = self._call(issue, action, request=request, **kwargs)
+                # Each transition is its own transaction; a refusal is audited and does not stop the rest.
+                outcome = run_transition(issue, action, request=request, expected_version=issue.version, **kwargs)
             except workflow.WorkflowError as error:
                 self.message_user(request, str(error), messages.ERROR)
             except PermissionDenied:
@@ -130,18 +145,6 @@ class IssueTransitionsMixin:
         if done:
             label = workflow.TRANSITIONS[action].label
             self.message_user(request, f"已对 {done} 期执行“{label}”。", messages.SUCCESS)
-
-    def _call(self, issue, action, *, request, comment=""):
-        common = {"by": request.user, "expected_version": issue.version, "request": request}
-        if action == Action.SUBMIT:
-            return workflow.submit(issue, **common)
-        if action == Action.PASS:
-            return workflow.pass_review(issue, **common)
-        if action == Action.RETURN:
-            return workflow.return_issue(issue, comment=comment, **common)
-        if action == Action.PUBLISH:
-            return workflow.publish(issue, **common)
-        return workflow.withdraw(issue, reason=comment, **common)
 
     def _act_with_comment(self, request, queryset, action, action_name):
         """Return and withdraw ask for the comment (reason) on a confirmation page first."""

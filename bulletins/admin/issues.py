@@ -6,11 +6,12 @@ import reversion
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 
 from accounts import audit
-from bulletins import checks, workflow
+from bulletins import checks, recycle_bin, workflow
 from bulletins.models import Issue, IssueTransition
 from bulletins.revisions import save_revision
 
@@ -18,7 +19,7 @@ from .entries import EntryInline
 from .importing import link_saved_entries
 from .issue_forms import IssueForm
 from .issue_history import IssueHistoryMixin
-from .issue_transitions import IssueTransitionsMixin
+from .issue_transitions import IssueTransitionsMixin, run_transition, transition_arguments
 
 Action = IssueTransition.Action
 
@@ -32,7 +33,7 @@ class VisibilityFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "scheduled":
-            return queryset.filter(status=Issue.Status.PUBLISHED, published_at__gt=timezone.now())
+            return queryset.filter(pk__in=Issue.objects.scheduled())
         if self.value() == "public":
             return queryset.filter(pk__in=Issue.objects.published())
         return queryset
@@ -47,11 +48,11 @@ class IssueAdmin(IssueTransitionsMixin, IssueHistoryMixin, admin.ModelAdmin):
     list_filter = ["year", "status", VisibilityFilter, "entries__section"]
     search_fields = ["title", "source"]
     date_hierarchy = "published_at"
-    readonly_fields = ["status_label", "published_at", "withdrawn_reason", "created_by", "created_at", "updated_by",
-                       "updated_at"]
+    readonly_fields = ["status_label", "published_at", "withdrawn_reason", "correction_note", "corrected_at",
+                       "created_by", "created_at", "updated_by", "updated_at"]
     fieldsets = [
-        (None, {"fields": [("year", "number"), "title", "source", "expected_version"]}),
-        ("发布", {"fields": ["status_label", "published_at", "withdrawn_reason"]}),
+        (None, {"fields": [("year", "number"), "title", "source", "dated_at", "expected_version"]}),
+        ("发布", {"fields": ["status_label", "published_at", "withdrawn_reason", ("correction_note", "corrected_at")]}),
         ("记录", {"classes": ["collapse"], "fields": [("created_by", "created_at"), ("updated_by", "updated_at")]}),
     ]
     inlines = [EntryInline]
@@ -76,7 +77,11 @@ class IssueAdmin(IssueTransitionsMixin, IssueHistoryMixin, admin.ModelAdmin):
             return fieldsets[:1]
         if not self.has_change_permission(request, obj):
             # Read-only: there is no form to carry the version.
-            head = (None, {"fields": [("year", "number"), "title", "source"]})
+            head = (None, {"fields": [("year", "number"), "title", "source", "dated_at"]})
+            return [head, *fieldsets[1:]]
+        if obj.status == Issue.Status.PUBLISHED:
+            # A save of a published issue is a correction; it may carry a public note.
+            head = (None, {"fields": [*fieldsets[0][1]["fields"], "public_correction_note"]})
             return [head, *fieldsets[1:]]
         return fieldsets
 
@@ -92,7 +97,8 @@ class IssueAdmin(IssueTransitionsMixin, IssueHistoryMixin, admin.ModelAdmin):
         return super().has_delete_permission(request, obj) and (obj is None or workflow.may_edit(request.user, obj))
 
     def delete_model(self, request, obj):
-        audit.record("issue.delete", user=request.user, request=request, obj=obj)
+        audit.record("issue.delete", user=request.user, request=request, obj=obj, detail="放入回收站")
+        recycle_bin.keep(obj, by=request.user)
         super().delete_model(request, obj)
 
     def get_actions(self, request):
@@ -121,19 +127,34 @@ class IssueAdmin(IssueTransitionsMixin, IssueHistoryMixin, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         issue = form.instance
         link_saved_entries(request, issue.entries.all())
-        if not change:
-            comment = "新建"
-        elif issue.status == Issue.Status.PUBLISHED:
-            comment = "更正"
-            audit.record("workflow.correct", user=request.user, request=request, obj=issue)
-        else:
-            comment = "修改"
-        save_revision(issue, user=request.user, comment=comment)
+        if change and issue.status == Issue.Status.PUBLISHED:
+            workflow.correct(issue, by=request.user, note=form.cleaned_data.get("public_correction_note", ""),
+                             request=request)
+            return
+        save_revision(issue, user=request.user, comment="修改" if change else "新建")
 
     def response_change(self, request, obj):
         if obj.status == Issue.Status.PUBLISHED:
             self.message_user(request, "已保存更正，并记录为一个版本（更正）。", messages.INFO)
+        action = request.POST.get("_workflow", "")
+        if action in workflow.TRANSITIONS:
+            return self._transition_after_save(request, obj, action)
         return super().response_change(request, obj)
+
+    def _transition_after_save(self, request, obj, action):
+        """A workflow button pressed on a changed page: the edits were saved (same transaction,
+        same conflict check), now the transition runs on the version just saved."""
+        try:
+            outcome = run_transition(obj, action, request=request, expected_version=obj.version,
+                                     **transition_arguments(request))
+        except (workflow.WorkflowError, PermissionDenied) as error:
+            reason = str(error) or "您没有权限执行此操作。"
+            self.message_user(request, f"已保存您的修改，但未能{workflow.TRANSITIONS[action].label}：{reason}",
+                              messages.ERROR)
+        else:
+            self.message_user(request, "已先保存您在本页的修改。", messages.SUCCESS)
+            self._report(request, obj, outcome)
+        return redirect(self._change_url(obj))
 
     # The issue page: transitions, preview, tools -----------------------------------
 

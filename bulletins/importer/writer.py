@@ -54,6 +54,8 @@ def import_issue(parsed, *, status=None, replace=False, user=None, request=None,
         issue.title = parsed.title
         issue.source = parsed.source
         issue.status = status or (issue.status if replaced else Issue.Status.DRAFT)
+        # The file's 时间 is the issue's own date (刊期日期); publishing later keeps it.
+        issue.dated_at = parsed.published_at or (issue.dated_at if replaced else None)
         issue.published_at = parsed.published_at or (issue.published_at if replaced else None)
         if issue.status == Issue.Status.PUBLISHED and issue.published_at is None:
             raise ImportFailed("没有“时间:”行，不能以已发布状态导入；请补上发布时间或改为草稿导入。", filename=parsed.filename)

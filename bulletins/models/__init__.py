@@ -2,6 +2,7 @@ from .generation import ContentGeneration
 from .images import EntryImage
 from .issues import Entry, EntryPerson, Issue, IssueQuerySet, Section
 from .notifications import Notification
+from .recycle_bin import DeletedIssue
 from .registry import Person, PersonTitle, Unit
 from .search import EntrySearchIndex
 from .site import SiteSettings
@@ -10,6 +11,7 @@ from .workflow import IssueTransition
 
 __all__ = [
     "ContentGeneration",
+    "DeletedIssue",
     "Entry",
     "EntryImage",
     "EntryPerson",

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bulletins', '0007_search_index'),
+        ('bulletins', '0008_issue_dated_at_and_correction_note'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
