@@ -22,7 +22,8 @@ reversion.register(Entry, follow=["entry_people"])
 reversion.register(Issue, follow=["entries"])
 
 ISSUE_FIELDS = [("title", "标题"), ("source", "来源"), ("status", "状态"), ("published_at", "发布时间"),
-                ("withdrawn_reason", "撤稿原因")]
+                ("withdrawn_reason", "撤稿原因"), ("report_to", "版记·报"), ("send_to", "版记·送"),
+                ("issue_to", "版记·发"), ("print_run", "印数")]
 
 
 def save_revision(issue, *, user, comment):

@@ -33,7 +33,7 @@ class IssueForm(IssueVersionGuard, forms.ModelForm):
 
     class Meta:
         model = Issue
-        fields = ["year", "number", "title", "source", "dated_at"]
+        fields = ["year", "number", "title", "source", "dated_at", "report_to", "send_to", "issue_to", "print_run"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -53,6 +53,8 @@ class IssueAdmin(IssueTransitionsMixin, IssueHistoryMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": [("year", "number"), "title", "source", "dated_at", "expected_version"]}),
         ("发布", {"fields": ["status_label", "published_at", "withdrawn_reason", ("correction_note", "corrected_at")]}),
+        ("版记", {"classes": ["collapse"], "description": "报、送、发都留空时，印站点设置中的默认版记。",
+                "fields": ["report_to", "send_to", "issue_to", "print_run"]}),
         ("记录", {"classes": ["collapse"], "fields": [("created_by", "created_at"), ("updated_by", "updated_at")]}),
     ]
     inlines = [EntryInline]

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -10,6 +12,21 @@ from .registry import Person, Unit
 from .site import SiteSettings
 
 UNDATED_WORDS = ("近日", "日前")
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """The closing block (版记) of a printed issue: 报 / 送 / 发 lines and the print run."""
+
+    report_to: str = ""
+    send_to: str = ""
+    issue_to: str = ""
+    print_run: int | None = None
+
+    def lines(self):
+        """(label, text) of the non-empty 报/送/发 lines, in the order they print."""
+        pairs = (("报", self.report_to), ("送", self.send_to), ("发", self.issue_to))
+        return [(label, text) for label, text in pairs if text]
 
 
 class Section(models.Model):
@@ -72,6 +89,10 @@ class Issue(models.Model):
     correction_note = models.TextField("更正说明", blank=True,
                                        help_text="公开页面标题下方显示的更正说明（连同更正日期）；留空则不显示。")
     corrected_at = models.DateTimeField("更正时间", null=True, blank=True)
+    report_to = models.CharField("报", max_length=300, blank=True, help_text="版记“报：”一行；报、送、发都留空时用站点设置的默认版记。")
+    send_to = models.CharField("送", max_length=300, blank=True, help_text="版记“送：”一行。")
+    issue_to = models.CharField("发", max_length=300, blank=True, help_text="版记“发：”一行。")
+    print_run = models.PositiveIntegerField("印数", null=True, blank=True, help_text="版记“共印N份”；留空时用站点设置的印数。")
     version = models.PositiveIntegerField("版本", default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="创建人"
@@ -126,6 +147,18 @@ class Issue(models.Model):
 
     def get_print_url(self):
         return reverse("bulletins:issue_print", args=[self.year, self.number])
+
+    def get_pdf_url(self):
+        return reverse("bulletins:issue_pdf", args=[self.year, self.number])
+
+    def distribution(self, site=None):
+        """The 版记 this issue prints: its own 报/送/发 when any is filled, else the site's default."""
+        site = site or SiteSettings.load()
+        source = self if (self.report_to or self.send_to or self.issue_to) else site
+        return Distribution(
+            report_to=source.report_to, send_to=source.send_to, issue_to=source.issue_to,
+            print_run=self.print_run if self.print_run is not None else site.print_run,
+        )
 
     @property
     def is_published(self):
