@@ -23,6 +23,8 @@ ACTION_LABELS = {
     "import": "导入简报",
     "image.upload": "上传图片",
     "issue.delete": "删除草稿",
+    "issue.recover": "从回收站恢复",
+    "issue.purge": "回收站到期清除",
     "login": "登录",
     "login_failed": "登录失败",
     "lockout": "登录锁定",

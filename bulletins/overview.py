@@ -18,6 +18,12 @@ def published_between(start, end):
     return Issue.objects.published().filter(dated_at__date__gte=start, dated_at__date__lte=end)
 
 
+def latest_year():
+    """The latest year (local time) of a published issue's own date, or None; dated as above."""
+    latest = Issue.objects.published().aggregate(latest=Max("dated_at"))["latest"]
+    return timezone.localtime(latest).year if latest else None
+
+
 def entries_per_unit(issues):
     """[(unit name, entries)] for units named in entries of `issues`, most reported first."""
     rows = (

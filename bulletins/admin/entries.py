@@ -2,14 +2,17 @@
 
 import reversion
 from django.contrib import admin
+from django.utils.safestring import mark_safe
 
 from bulletins import workflow
 from bulletins.forms import EntryForm
 from bulletins.models import Entry, EntryPerson, Issue
 from bulletins.revisions import save_revision
+from bulletins.sanitize import sanitize_html
 
 from .importing import link_saved_entries
 from .issue_forms import EntryAdminForm
+from .proofreading import ReturnToProofreadingMixin
 
 
 class EditableWithIssueMixin:
@@ -23,6 +26,26 @@ class EditableWithIssueMixin:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    # Read-only pages show the body as the public page does, not its HTML source.
+
+    def _read_only(self, request, obj):
+        return obj is not None and not self.has_change_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self._read_only(request, obj):
+            return ["rendered_body" if name == "body" else name for name in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "rendered_body"] if self._read_only(request, obj) else fields
+
+    @admin.display(description="正文")
+    def rendered_body(self, entry):
+        # Sanitised again on the way out: the page does not trust what is stored.
+        return mark_safe(sanitize_html(entry.body))  # noqa: S308 (sanitised above)
 
 
 class EntryInline(EditableWithIssueMixin, admin.StackedInline):
@@ -46,7 +69,7 @@ class EntryPersonInline(admin.TabularInline):
 
 
 @admin.register(Entry)
-class EntryAdmin(EditableWithIssueMixin, admin.ModelAdmin):
+class EntryAdmin(ReturnToProofreadingMixin, EditableWithIssueMixin, admin.ModelAdmin):
     form = EntryAdminForm
     list_display = ["__str__", "issue", "section", "order", "date_text"]
     list_filter = ["section", "issue__year"]

@@ -6,7 +6,23 @@ from bulletins import workflow
 from bulletins.forms import EntryForm
 from bulletins.models import Issue
 
-class IssueForm(forms.ModelForm):
+
+class IssueVersionGuard:
+    """The one form-conflict check: the issue re-read under a row lock must still be at the
+    version the page was opened at. The admin runs the whole save in one transaction, so the
+    lock holds until it commits; `conflict` is the newer issue, for the page's notice."""
+
+    version_field = "expected_version"
+
+    def check_version(self, cleaned, issue_id, *, message):
+        self.conflict = None
+        current = Issue.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=issue_id)
+        if cleaned.get(self.version_field) != current.version:
+            self.conflict = current
+            raise forms.ValidationError(message(current) + "请重新打开本页，在最新内容上再修改。", code="conflict")
+
+
+class IssueForm(IssueVersionGuard, forms.ModelForm):
     """The issue form carries the version it was read at; a save over a newer version is refused."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -28,23 +44,15 @@ class IssueForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
-            # The admin runs the whole save in one transaction, so this lock holds until it commits.
-            current = (
-                Issue.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=self.instance.pk)
-            )
-            if cleaned.get("expected_version") != current.version:
-                self.conflict = current
-                raise forms.ValidationError(
-                    f"保存失败：这一期已被{workflow.describe_change(current)}修改，您的修改没有保存，以免覆盖对方的内容。"
-                    "请重新打开本页，在最新内容上再修改。",
-                    code="conflict",
-                )
+            self.check_version(cleaned, self.instance.pk, message=lambda current: (
+                f"保存失败：这一期已被{workflow.describe_change(current)}修改，您的修改没有保存，以免覆盖对方的内容。"))
         return cleaned
 
 
-class EntryAdminForm(EntryForm):
+class EntryAdminForm(IssueVersionGuard, EntryForm):
     """An entry edited on its own page is part of its issue: the issue's version guards it too."""
 
+    version_field = "expected_issue_version"
     expected_issue_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -56,13 +64,6 @@ class EntryAdminForm(EntryForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
-            issues = Issue.objects.select_for_update(of=("self",)).select_related("updated_by")
-            current = issues.get(pk=self.instance.issue_id)
-            if cleaned.get("expected_issue_version") != current.version:
-                self.conflict = current
-                raise forms.ValidationError(
-                    f"保存失败：“{current}”已被{workflow.describe_change(current)}修改，您的修改没有保存。"
-                    "请重新打开本页，在最新内容上再修改。",
-                    code="conflict",
-                )
+            self.check_version(cleaned, self.instance.issue_id, message=lambda current: (
+                f"保存失败：“{current}”已被{workflow.describe_change(current)}修改，您的修改没有保存。"))
         return cleaned

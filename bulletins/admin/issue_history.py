@@ -25,10 +25,27 @@ class IssueHistoryMixin:
             "issue": issue,
             "versions": versions,
             "transitions": issue.transitions.select_related("by"),
-            "may_restore": workflow.may_edit(request.user, issue)
-            and issue.status not in (Issue.Status.PUBLISHED, Issue.Status.WITHDRAWN),
+            "may_restore": self._may_restore(request, issue),
         }
         return TemplateResponse(request, "admin/bulletins/issue/history.html", context)
+
+    def _restore_confirmation(self, request, issue, version):
+        current = versions_of(issue).first()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"确认恢复“{issue}”的旧版本",
+            "issue": issue,
+            "old": current,
+            "new": version,
+            "diff": diff(current, version),
+            "may_restore": self._may_restore(request, issue),
+        }
+        return TemplateResponse(request, "admin/bulletins/issue/restore_confirm.html", context)
+
+    def _may_restore(self, request, issue):
+        return workflow.may_edit(request.user, issue) and issue.status not in (
+            Issue.Status.PUBLISHED, Issue.Status.WITHDRAWN)
 
     def _version(self, issue, version_id):
         return get_object_or_404(versions_of(issue), pk=version_id)
@@ -60,10 +77,13 @@ class IssueHistoryMixin:
         return TemplateResponse(request, "admin/bulletins/issue/compare.html", context)
 
     def restore_view(self, request, object_id, version_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+        """GET: a confirmation page listing what the restore changes; POST: the restore."""
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
         issue = self._viewable_issue(request, object_id)
         version = self._version(issue, version_id)
+        if request.method == "GET":
+            return self._restore_confirmation(request, issue, version)
         version_field = request.POST.get("version", "")
         try:
             workflow.restore(version, by=request.user, request=request,

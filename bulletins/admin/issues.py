@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from accounts import audit
-from bulletins import checks, workflow
+from bulletins import checks, recycle_bin, workflow
 from bulletins.models import Issue, IssueTransition
 from bulletins.revisions import save_revision
 
@@ -99,7 +99,8 @@ class IssueAdmin(IssueTransitionsMixin, IssueHistoryMixin, admin.ModelAdmin):
         return super().has_delete_permission(request, obj) and (obj is None or workflow.may_edit(request.user, obj))
 
     def delete_model(self, request, obj):
-        audit.record("issue.delete", user=request.user, request=request, obj=obj)
+        audit.record("issue.delete", user=request.user, request=request, obj=obj, detail="放入回收站")
+        recycle_bin.keep(obj, by=request.user)
         super().delete_model(request, obj)
 
     def get_actions(self, request):

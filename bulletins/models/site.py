@@ -1,7 +1,4 @@
-from django.core.cache import cache
 from django.db import models
-
-CACHE_KEY = "bulletins:site-settings"
 
 
 class SiteSettings(models.Model):
@@ -51,13 +48,11 @@ class SiteSettings(models.Model):
 
     def save(self, *args, **kwargs):
         self.pk = 1
-        super().save(*args, **kwargs)
-        cache.delete(CACHE_KEY)
+        super().save(*args, **kwargs)  # the save starts a new content generation (bulletins/signals.py)
 
     @classmethod
-    def load(cls):
-        settings = cache.get(CACHE_KEY)
-        if settings is None:
-            settings, _ = cls.objects.get_or_create(pk=1)
-            cache.set(CACHE_KEY, settings, 300)
-        return settings
+    def load(cls, generation=None):
+        """The settings, cached within the content generation (pass the request's, if known)."""
+        from ..public_cache import cached_value
+
+        return cached_value("site-settings", lambda: cls.objects.get_or_create(pk=1)[0], generation=generation)
