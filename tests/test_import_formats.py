@@ -225,3 +225,13 @@ def test_distribution_at_the_end_of_a_page_is_read_and_kept_out_of_the_last_entr
     assert parsed.distribution.issue_to == "各县（区）创文办，市级各部门"
     assert parsed.distribution.print_run == 120
     assert "共印" not in parsed.entries[-1].text and "报：" not in parsed.entries[-1].text
+
+
+def test_html_page_nested_thousands_deep_is_read_in_one_pass():
+    depth = 5000
+    html = (
+        "<html><body><div class='nav'>首页</div>" + "<div>" * depth
+        + "<p>2023年文明城市创建(第13期)</p><p>【领导活动】</p><p>●近日,好。</p>"
+        + "</div>" * depth + "</body></html>"
+    )
+    assert extract_text(html.encode(), filename="13.html") == "2023年文明城市创建(第13期)\n【领导活动】\n●近日,好。"
