@@ -215,6 +215,18 @@ def test_word_export_imports_back_as_the_same_issue_with_its_distribution():
     assert entries == before["entries"]
 
 
+def test_distribution_at_the_end_of_a_page_is_read_and_kept_out_of_the_last_entry():
+    page = GOVERNMENT_PAGE.format(charset="utf-8").replace(
+        '<div class="pages">',
+        "<hr><p>报：市委、市政府领导</p><p>发：各县（区）创文办，市级各部门</p><hr><p>（共印120份）</p>"
+        '<div class="pages">',
+    )
+    parsed = parse_text(extract_text(page.encode(), filename="13.html"))
+    assert parsed.distribution.issue_to == "各县（区）创文办，市级各部门"
+    assert parsed.distribution.print_run == 120
+    assert "共印" not in parsed.entries[-1].text and "报：" not in parsed.entries[-1].text
+
+
 def test_html_page_nested_thousands_deep_is_read_in_one_pass():
     depth = 5000
     html = (
