@@ -146,6 +146,36 @@ def test_other_person_with_another_surname_and_title_is_not_a_misspelling(regist
     assert run_checks(issue) == []
 
 
+def test_bare_slip_of_a_leader_named_in_another_entry_is_blocking(registry, issue):
+    entry_with(issue, "近日，市委常委、宣传部部长陶斌暗访督导创文工作。", order=0)
+    second = entry_with(issue, "会上，陶彬对下一步工作作了安排。", order=1)
+    [finding] = run_checks(issue)
+    assert finding.code == "near_name" and finding.is_blocking and finding.entry == second
+    assert (finding.text, finding.suggestion) == ("陶彬", "陶斌")
+
+
+def test_bare_slip_where_a_name_stands_is_blocking(registry, issue):
+    entry_with(issue, "近日，高鹏玲强调，要抓好创文。")
+    [finding] = run_checks(issue)
+    assert finding.code == "near_name" and finding.suggestion == "高鹏凌"
+
+
+def test_slip_between_two_registered_neighbours_is_one_finding_naming_the_one_with_that_title(issue):
+    make_person(name="李明", title="副市长")
+    make_person(name="李鸣", title="市委常委")
+    entry_with(issue, "近日，副市长李铭调研创文工作。")
+    [finding] = run_checks(issue)
+    assert finding.suggestion == "副市长李明" and "李鸣" not in finding.message
+
+
+def test_registered_name_with_a_neighbours_title_says_which_neighbour(issue):
+    make_person(name="李明", title="副市长")
+    make_person(name="李鸣", title="市委常委")
+    entry_with(issue, "近日，副市长李鸣调研创文工作。")
+    [finding] = run_checks(issue)
+    assert finding.code == "title" and "若指副市长李明" in finding.message
+
+
 # Word list
 
 

@@ -17,10 +17,13 @@ class IssueContext:
     issue: object
     date: object  # the issue's date: its publish date, or today while it has none
     entries: list = field(default_factory=list)
+    names: object = None  # the names read in the entries, once (proofreading.titles.read_names)
 
 
 def issue_date(issue):
-    return timezone.localdate(issue.published_at) if issue.published_at else timezone.localdate()
+    """The issue's own date (刊期日期); the one place to switch to `Issue.dated_at` once it exists."""
+    dated_at = getattr(issue, "dated_at", None) or issue.published_at
+    return timezone.localdate(dated_at) if dated_at else timezone.localdate()
 
 
 def load(issue):
