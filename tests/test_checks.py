@@ -35,10 +35,12 @@ def entry_with(issue, text, **fields):
 # The sample issue
 
 
-def test_sample_issue_with_its_registry_has_no_findings(registry):
+def test_sample_issue_with_its_registry_has_no_findings_but_its_half_width_punctuation(registry):
     issue = make_sample_issue()
     assert issue.entries.count() == 12
-    assert run_checks(issue) == []
+    findings = run_checks(issue)
+    assert blocking(findings) == []
+    assert {finding.code for finding in findings} == {"punctuation"}
 
 
 def test_sample_issue_checks_run_in_a_fixed_number_of_queries(registry, django_assert_max_num_queries):

@@ -7,12 +7,9 @@ a name one character off a registered one, titled or bare, each one blocking fin
 
 from dataclasses import dataclass
 
-from bulletins.names import PeopleIndex, resolve, run_fits, scan, titled_names
+from bulletins.names import resolve, run_fits, scan, titled_names
 
 from .findings import BLOCKING, Finding
-
-Registry = PeopleIndex
-
 
 @dataclass
 class _Reading:
@@ -60,7 +57,7 @@ def check_titles(context, index):
                     f"职务与登记不符：{mention.name}在{_date(context.date)}的职务是“{right}”，文中写作“{written}”。"
                     + _neighbour_note(index, mention.name, mention.title, context.date)
                 ),
-                suggestion=f"{right}{mention.name}",
+                suggestion=f"{right}{mention.name}", at=(mention.start,),
             )
 
 
@@ -81,5 +78,5 @@ def check_near_names(context, index):
                 text, suggestion = f"{slip.title.display}{slip.written}", f"{title}{name}"
             yield Finding(
                 severity=BLOCKING, code="near_name", entry=checked.entry, where=checked.where,
-                text=text, message=message, suggestion=suggestion,
+                text=text, message=message, suggestion=suggestion, at=(slip.start,),
             )
