@@ -20,7 +20,7 @@ Checks (in `bulletins/proofreading/`): a registry person with a title not theirs
 issue's date, a name one character off a registry name (titled or bare), punctuation
 (GB/T 15834, with one-click fixes), the word list (WordRule), entry dates
 (after the issue, long before the previous issue, unreadable), empty sections and entries,
-entries repeated from earlier issues, images without alt text. A check that fails with an
+entries repeated (or nearly, bulletins/nearcopies.py) from earlier published issues, images without alt text. A check that fails with an
 error becomes a blocking finding itself, so nothing is ever silently skipped.
 """
 
@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import replace
 
 from bulletins.names import PeopleIndex
-from bulletins.proofreading import content, dates, punctuation, titles, wording
+from bulletins.proofreading import content, dates, near_repeats, punctuation, titles, wording
 from bulletins.proofreading.context import issue_date, load
 from bulletins.proofreading.findings import BLOCKING, WARNING, Finding
 
@@ -53,6 +53,7 @@ def _checks(context):
         ("日期核对", lambda: dates.check_dates(context, previous_date=_previous_issue_date(context.issue))),
         ("空栏目", lambda: content.check_empty(context)),
         ("重复条目", lambda: content.check_repeats(context)),
+        ("近似重复", lambda: near_repeats.check_near_repeats(context)),
         ("图片说明", lambda: content.check_image_alt(context)),
     ]
 

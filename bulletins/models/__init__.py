@@ -1,5 +1,6 @@
 from .images import EntryImage
 from .issues import Entry, EntryPerson, Issue, IssueQuerySet, Section
+from .nearcopies import EntryBand
 from .registry import Person, PersonTitle, Unit
 from .search import EntrySearchIndex
 from .site import SiteSettings
@@ -8,6 +9,7 @@ from .workflow import IssueTransition
 
 __all__ = [
     "Entry",
+    "EntryBand",
     "EntryImage",
     "EntryPerson",
     "EntrySearchIndex",
