@@ -1,11 +1,14 @@
 """Near-duplicate entries: character shingles, a one-permutation MinHash, and banded keys.
 
 An entry's text (marks and spaces aside) is cut into 3-character shingles; each shingle's
-64-bit hash falls into one of 64 bins and the smallest value per bin is the signature. The
-signature is cut into 16 bands of 4 bins and each band hashed to a key stored in `EntryBand`:
-two entries whose shingles overlap by 80 % share at least one key with a probability above
-99.9 %, while unrelated entries almost never do. Candidates found by key are then compared
-exactly (Jaccard similarity of their shingles).
+64-bit hash falls into one of 128 bins and the smallest value per bin is the signature (empty
+bins borrow from the next filled one, so short texts compare fairly). The signature is cut into
+16 bands of 8 bins and each band hashed to a key stored in `EntryBand`: two entries whose
+shingles overlap by 85 % share a key with a probability above 99 % (90 %: 99.99 %), entries
+overlapping by half only 6 % of the time. Candidates found by key are then compared exactly
+(Jaccard similarity of their shingles).
+
+One more key per entry, the hash of its whole text (`exact_key`), finds exact repeats by index.
 """
 
 import hashlib
@@ -16,12 +19,12 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 SHINGLE = 3
-BINS = 64
-ROWS = 4  # bins per band: 16 bands
-THRESHOLD = 0.8  # Jaccard similarity from which two entries are near-duplicates
+BINS = 128
+ROWS = 8  # bins per band: 16 bands
+THRESHOLD = 0.85  # Jaccard similarity from which two entries are near-duplicates
 MIN_LENGTH = 30  # shorter texts are left to the exact repeat check
 _NOT_TEXT = re.compile(r"[\s\W_]+")
-_MASK = (1 << 58) - 1
+_MASK = (1 << 57) - 1
 
 
 def normalise(text):
@@ -50,9 +53,16 @@ def band_keys(text):
     signature = [None] * BINS
     for shingle in shingles(text):
         value = _hash(shingle)
-        bin_, rest = value >> 58, value & _MASK
+        bin_, rest = value >> 57, value & _MASK
         if signature[bin_] is None or rest < signature[bin_]:
             signature[bin_] = rest
+    # Densify: an empty bin takes the next filled bin's value (circularly), told apart by the distance.
+    original, source = signature[:], None
+    for index in range(2 * BINS - 1, -1, -1):
+        if original[index % BINS] is not None:
+            source = index
+        elif index < BINS and source is not None:
+            signature[index] = (original[source % BINS], source - index)
     keys = []
     for band in range(0, BINS, ROWS):
         part = f"{band}:" + ",".join(str(value) for value in signature[band:band + ROWS])
@@ -60,14 +70,29 @@ def band_keys(text):
     return keys
 
 
+def exact_key(text):
+    """The key of the whole text as the exact repeat check compares it; None when too short."""
+    from bulletins.proofreading.content import MIN_REPEAT_LENGTH, normalise as normalise_repeat
+
+    text = normalise_repeat(text)
+    return _hash("=" + text) >> 1 if len(text) >= MIN_REPEAT_LENGTH else None
+
+
+def keys(text):
+    """Every stored key of one text: its exact key and its band keys."""
+    found = set(band_keys(text))
+    exact = exact_key(text)
+    return found | {exact} if exact is not None else found
+
+
 def store_bands(entries):
-    """Replace the stored band keys of `entries` (after they were saved)."""
+    """Replace the stored keys of `entries` (after they were saved)."""
     from bulletins.models import EntryBand
 
     entries = list(entries)
     EntryBand.objects.filter(entry__in=[entry.pk for entry in entries]).delete()
     EntryBand.objects.bulk_create(
-        [EntryBand(entry_id=entry.pk, key=key) for entry in entries for key in set(band_keys(entry.plain_text))],
+        [EntryBand(entry_id=entry.pk, key=key) for entry in entries for key in keys(entry.plain_text)],
         batch_size=2000,
     )
 

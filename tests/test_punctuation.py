@@ -53,6 +53,12 @@ def test_second_opening_quote_is_fixed_to_a_closing_one():
     assert fixed("树立“两山“理念。") == "<p>树立“两山”理念。</p>"
 
 
+def test_quotation_without_its_closing_mark_before_another_quotation_is_the_one_found():
+    text = "树立“创建为民理念，用好“一号工程”工作法。"
+    assert kinds(text) == [("unpaired", "“", None)]
+    assert problems(text)[0].start == text.index("“")
+
+
 def test_stray_closing_bracket_has_no_certain_fix():
     assert kinds("共50人）参加。") == [("unpaired", "）", None)]
 

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from bulletins.nearcopies import band_keys
+from bulletins.nearcopies import keys
 
 
 def fill(apps, schema_editor):
@@ -8,7 +8,7 @@ def fill(apps, schema_editor):
     EntryBand = apps.get_model("bulletins", "EntryBand")
     batch = []
     for entry_id, text in Entry.objects.values_list("pk", "plain_text").iterator(chunk_size=2000):
-        batch += [EntryBand(entry_id=entry_id, key=key) for key in set(band_keys(text))]
+        batch += [EntryBand(entry_id=entry_id, key=key) for key in keys(text)]
         if len(batch) >= 5000:
             EntryBand.objects.bulk_create(batch)
             batch = []

@@ -19,6 +19,7 @@ _REPEATABLE = "，。；：、！？,;:!?"
 _REPEAT = re.compile(rf"([{re.escape(_REPEATABLE)}])[{re.escape(_REPEATABLE)}]+")
 _PAIRS = {"“": "”", "‘": "’", "（": "）", "《": "》", "【": "】", "(": ")"}
 _CLOSERS = {closer: opener for opener, closer in _PAIRS.items()}
+_QUOTE = re.compile("[“”]")
 EXCERPT = 6
 
 
@@ -64,15 +65,25 @@ def _half_width(text, taken):
         yield Problem("halfwidth", index, index + 1, HALF_TO_FULL[char])
 
 
+def _next_quote(text, index):
+    match = _QUOTE.search(text, index + 1)
+    return match.group() if match else ""
+
+
 def _unpaired(text):
     stack = []
     for index, char in enumerate(text):
         if char in _PAIRS and not (char == "“" and stack and text[stack[-1]] == "“"):
             stack.append(index)
         elif char == "“":
-            # “…“ : the second opening quote stands where the closing one belongs.
-            stack.pop()
-            yield Problem("unpaired", index, index + 1, "”")
+            opener = stack.pop()
+            if _next_quote(text, index) == "”":
+                # “A … “B” : the first quotation lacks its closing mark.
+                stack.append(index)
+                yield Problem("unpaired", opener, opener + 1, None)
+            else:
+                # “A“ : the second opening quote stands where the closing one belongs.
+                yield Problem("unpaired", index, index + 1, "”")
         elif char in _CLOSERS:
             if stack and text[stack[-1]] in (_CLOSERS[char], "(" if char == "）" else "（" if char == ")" else ""):
                 stack.pop()
