@@ -229,7 +229,7 @@ def _seed(rng, issue, entries, kind, index, registered, earlier):
     entry = entries[index]
     text = entry.text
     if kind in ("title", "name_titled", "name_bare"):
-        person, title, title_start, name_start, bares = entry.people[0]
+        person, _, title_start, name_start, bares = entry.people[0]
         if kind == "title":
             wrong = _wrong_title(rng, person, issue.date)
             entry.text = text[:title_start] + wrong + text[name_start:]

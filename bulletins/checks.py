@@ -33,7 +33,7 @@ from bulletins.proofreading import content, dates, near_repeats, punctuation, ti
 from bulletins.proofreading.context import issue_date, load
 from bulletins.proofreading.findings import BLOCKING, WARNING, Finding
 
-__all__ = ["BLOCKING", "WARNING", "Finding", "run_checks", "blocking", "format_findings"]
+__all__ = ["BLOCKING", "WARNING", "Finding", "blocking", "format_findings", "run_checks"]
 
 logger = logging.getLogger(__name__)
 

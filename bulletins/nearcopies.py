@@ -72,7 +72,8 @@ def band_keys(text):
 
 def exact_key(text):
     """The key of the whole text as the exact repeat check compares it; None when too short."""
-    from bulletins.proofreading.content import MIN_REPEAT_LENGTH, normalise as normalise_repeat
+    from bulletins.proofreading.content import MIN_REPEAT_LENGTH
+    from bulletins.proofreading.content import normalise as normalise_repeat
 
     text = normalise_repeat(text)
     return _hash("=" + text) >> 1 if len(text) >= MIN_REPEAT_LENGTH else None

@@ -10,8 +10,8 @@ from .factories import make_entry, make_issue, make_person, make_published_issue
 
 pytestmark = pytest.mark.django_db
 
-ISSUE_DAY = datetime.datetime(2023, 4, 6, 10, tzinfo=datetime.timezone.utc)
-PREVIOUS_DAY = datetime.datetime(2023, 3, 20, tzinfo=datetime.timezone.utc)
+ISSUE_DAY = datetime.datetime(2023, 4, 6, 10, tzinfo=datetime.UTC)
+PREVIOUS_DAY = datetime.datetime(2023, 3, 20, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ def test_title_is_checked_against_the_issue_date(issue):
 def test_title_in_force_at_an_older_issue_date_is_accepted():
     person = make_person(name="高鹏凌", title="市委书记")
     PersonTitle.objects.create(person=person, title="副市长", start_date="2019-01-01", end_date="2021-12-31")
-    old = make_issue(year=2020, number=3, published_at=datetime.datetime(2020, 5, 1, tzinfo=datetime.timezone.utc))
+    old = make_issue(year=2020, number=3, published_at=datetime.datetime(2020, 5, 1, tzinfo=datetime.UTC))
     entry_with(old, "近日，副市长高鹏凌调研。")
     assert run_checks(old) == []
 

@@ -4,8 +4,17 @@ import datetime
 
 import pytest
 
-from bulletins.names import COMMON_WORDS, PeopleIndex, RegisteredPerson, closest, resolve, run_fits, scan
-from bulletins.names import title_before, titled_names
+from bulletins.names import (
+    COMMON_WORDS,
+    PeopleIndex,
+    RegisteredPerson,
+    closest,
+    resolve,
+    run_fits,
+    scan,
+    title_before,
+    titled_names,
+)
 from bulletins.names.titles import TITLE_WORDS
 
 DAY = datetime.date(2023, 4, 6)

@@ -22,7 +22,7 @@ OTHER = (
     "近日，市住房和城乡建设局工作人员在参与创文志愿服务活动时，发现旁边住宅小区内一处楼栋顶部发生火情，立即进入"
     "该楼栋逐户敲门通知火情，并配合消防救援人员维护秩序，此次事故未出现人员伤亡。"
 )
-ISSUE_DAY = datetime.datetime(2023, 4, 20, tzinfo=datetime.timezone.utc)
+ISSUE_DAY = datetime.datetime(2023, 4, 20, tzinfo=datetime.UTC)
 
 
 def entry_with(issue, text, **fields):

@@ -23,7 +23,7 @@ def editor(client):
 @pytest.fixture
 def issue():
     make_sample_registry()
-    issue = make_issue(year=2023, number=14, published_at=datetime.datetime(2023, 4, 20, tzinfo=datetime.timezone.utc))
+    issue = make_issue(year=2023, number=14, published_at=datetime.datetime(2023, 4, 20, tzinfo=datetime.UTC))
     make_entry(issue, body="<p>近日，副市长高鹏凌调研。</p>", order=0)
     make_entry(issue, body="<p>上旬，市委召开会议。</p>", date_text="三月上旬", order=1)
     return issue
@@ -124,7 +124,7 @@ def comma_issue():
 
 
 def test_proofread_page_offers_a_fix_button_to_an_editor(client, editor, comma_issue):
-    issue, entry = comma_issue
+    issue, _ = comma_issue
     page = client.get(url(issue)).content.decode()
     assert "按建议修改" in page and reverse("bulletins_admin:issue_proofread_fix", args=[issue.pk]) in page
 

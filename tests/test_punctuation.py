@@ -79,7 +79,7 @@ def test_fix_of_a_text_that_changed_is_refused():
 
 def test_same_mark_in_the_same_context_twice_is_fixed_at_the_right_place():
     text = "会上,会上,会上。"
-    [first, second] = problems(text)
+    [_, second] = problems(text)
     assert apply_fix(f"<p>{text}</p>", edits_for(text, [(second.start, second.end, second.new)])) == "<p>会上,会上，会上。</p>"
 
 

@@ -81,9 +81,17 @@ class PeopleIndex:
 
     @classmethod
     def load(cls):
-        from bulletins.models import Person
+        """The whole registry in two flat queries (no model instances: it is read for every check)."""
+        from bulletins.models import Person, PersonTitle
 
-        return cls.from_people(Person.objects.prefetch_related("titles").only("name", "title"))
+        titles = defaultdict(list)
+        for person_id, title, start, end in PersonTitle.objects.values_list("person_id", "title", "start_date",
+                                                                             "end_date"):
+            titles[person_id].append((title, start, end))
+        return cls(
+            RegisteredPerson(pk=pk, name=name, titles=titles[pk], current_title=title)
+            for pk, name, title in Person.objects.values_list("pk", "name", "title")
+        )
 
     def one_off(self, written):
         """Registered names of the same length exactly one character away from `written`."""

@@ -67,10 +67,7 @@ class _Site:
 
 def _sites_at(text, position, index):
     """Possible slips starting at `position`, longest first."""
-    if text[position] in NOT_A_NAME_START:
-        titled = None
-    else:
-        titled = title_before(text, position)
+    titled, read = None, False
     for length in index.lengths:
         written = text[position:position + length]
         if len(written) < length or not _CJK_ONLY.match(written) or written[:2] in COMMON_WORDS:
@@ -78,6 +75,9 @@ def _sites_at(text, position, index):
         names = index.one_off(written)
         if not names:
             continue
+        if not read:
+            titled = None if text[position] in NOT_A_NAME_START else title_before(text, position)
+            read = True
         if titled is None:
             names = {name for name in names if written.startswith(surname(name))}
         if names:
@@ -103,9 +103,7 @@ def scan(text, index):
 
 
 def _rank(site, name, index, date, mentioned):
-    if site.title is None:
-        title_rank = 0
-    elif run_fits(site.title, index.titles_at(name, date)):
+    if site.title is None or run_fits(site.title, index.titles_at(name, date)):
         title_rank = 0
     elif run_fits(site.title, index.all_titles(name)):
         title_rank = 1

@@ -1,12 +1,14 @@
 """Empty sections and entries, entries repeated from earlier issues, images without alt text."""
 
 import re
+
 from bs4 import BeautifulSoup
 from django.db.models import Q
 
-from bulletins.models import Entry, EntryBand
+from bulletins.models import Entry
 from bulletins.nearcopies import exact_key
 
+from .context import stored_matches
 from .findings import WARNING, Finding
 
 _SPACE = re.compile(r"\s+")
@@ -65,12 +67,13 @@ def check_repeats(context):
         else:
             seen[key] = checked.where
     # Earlier issues: by the stored exact key of each entry's text (bulletins/nearcopies.py), an indexed lookup.
-    wanted = {exact_key(checked.text) for checked in context.entries} - {None}
-    if not wanted:
+    stored = stored_matches(context)
+    ids = {entry_id for checked in context.entries for entry_id in stored.get(exact_key(checked.text), ())}
+    if not ids:
         return
     earlier = (
-        Entry.objects.filter(Q(issue__year__lt=issue.year) | Q(issue__year=issue.year, issue__number__lt=issue.number))
-        .filter(pk__in=EntryBand.objects.filter(key__in=wanted).values("entry_id"))
+        Entry.objects.filter(pk__in=ids)
+        .filter(Q(issue__year__lt=issue.year) | Q(issue__year=issue.year, issue__number__lt=issue.number))
         .select_related("issue")
         .only("plain_text", "issue__year", "issue__number", "issue__title")
         .order_by("-issue__year", "-issue__number")

@@ -7,10 +7,11 @@ one finding.
 
 from django.db.models import Q
 
-from bulletins.models import Entry, EntryBand, Issue
+from bulletins.models import Entry, Issue
 from bulletins.nearcopies import THRESHOLD, band_keys, normalise, shingles, similarity
 
 from .content import normalise as normalise_repeat
+from .context import stored_matches
 from .findings import WARNING, Finding
 
 
@@ -21,28 +22,19 @@ def _earlier_published(issue):
 
 
 def check_near_repeats(context):
+    stored = stored_matches(context)
     keys = {checked.entry.pk: set(band_keys(checked.text)) for checked in context.entries}
-    wanted = set().union(*keys.values()) if keys else set()
-    if not wanted:
-        return
-    rows = (
-        EntryBand.objects.filter(key__in=wanted, entry__issue__in=_earlier_published(context.issue))
-        .values_list("entry_id", "key")
-    )
-    by_key = {}
-    for entry_id, key in rows:
-        by_key.setdefault(key, set()).add(entry_id)
-    candidates = {entry_id for ids in by_key.values() for entry_id in ids}
+    candidates = {entry_id for own in keys.values() for key in own for entry_id in stored.get(key, ())}
     if not candidates:
         return
     earlier = {
-        entry.pk: entry for entry in Entry.objects.filter(pk__in=candidates)
+        entry.pk: entry for entry in Entry.objects.filter(pk__in=candidates, issue__in=_earlier_published(context.issue))
         .select_related("issue", "section").only("plain_text", "order", "section__name", "issue__year",
                                                  "issue__number", "issue__title")
     }
     for checked in context.entries:
         mine = shingles(checked.text)
-        ids = {entry_id for key in keys[checked.entry.pk] for entry_id in by_key.get(key, ())}
+        ids = {entry_id for key in keys[checked.entry.pk] for entry_id in stored.get(key, ()) if entry_id in earlier}
         best, best_score = None, THRESHOLD
         for entry_id in ids:
             other = earlier[entry_id]

@@ -11,6 +11,7 @@ from bulletins.names import resolve, run_fits, scan, titled_names
 
 from .findings import BLOCKING, Finding
 
+
 @dataclass
 class _Reading:
     mentions: list  # per entry: Mentions of registered names
