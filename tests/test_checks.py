@@ -348,3 +348,13 @@ def test_sample_entries_are_read_with_their_dates(registry):
     assert first.date_text == "3月15日" and first.event_date == datetime.date(2023, 3, 15)
     assert issue.published_at == PUBLISHED_AT
     assert Issue.objects.published().filter(pk=issue.pk).exists()
+
+
+def test_linking_and_proofreading_read_the_same_title(registry, issue):
+    from bulletins.linking import Registry, find_mentions
+
+    text = "会议由市委常委、组织部部长陶斌主持。"
+    entry = entry_with(issue, text)
+    [linked] = find_mentions(entry.plain_text, Registry.load()).linked_people()
+    [finding] = run_checks(issue)
+    assert finding.text == f"{linked.title}陶斌" == "市委常委、组织部部长陶斌"
