@@ -6,6 +6,7 @@ submitted with the fixed text, so the same permission and state checks, the same
 """
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -69,7 +70,10 @@ def _change_form_data(model_admin, request, obj, **changes):
 @require_POST
 def fix_view(request, pk):
     """Apply one finding's fix to its entry through the entry's change form; back to 校对."""
+    require_view_issue(request)
     issue = get_object_or_404(Issue, pk=pk)
+    if not (request.user.has_perm("bulletins.change_entry") and workflow.may_edit(request.user, issue)):
+        raise PermissionDenied
     entry = get_object_or_404(Entry.objects.select_related("issue"), pk=request.POST.get("entry"), issue=issue)
     back = redirect("bulletins_admin:issue_proofread", issue.pk)
     key = request.POST.get("fix", "")
