@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from bulletins import workflow
@@ -97,3 +98,24 @@ def fix_view(request, pk):
         errors = [str(error) for errors in response.context_data.get("errors", []) for error in errors]
         messages.error(request, "没有修改：" + ("；".join(errors) or "条目无法保存。"))
     return back
+
+
+def return_address(request):
+    """The admin page named by ?next= (the 校对 page a fix link came from), if it is safe to go to."""
+    target = request.GET.get("next", "")
+    if target.startswith("/admin/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+class ReturnToProofreadingMixin:
+    """An entry opened from a 校对 finding (?next=…) goes back there once saved, with Django's message."""
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        target = return_address(request)
+        if target and not {"_continue", "_addanother", "_saveasnew"} & set(request.POST):
+            return redirect(target)
+        return response

@@ -1,6 +1,9 @@
+from .generation import ContentGeneration
 from .images import EntryImage
 from .issues import Entry, EntryPerson, Issue, IssueQuerySet, Section
 from .nearcopies import EntryBand
+from .notifications import Notification
+from .recycle_bin import DeletedIssue
 from .registry import Person, PersonTitle, Unit
 from .search import EntrySearchIndex
 from .site import SiteSettings
@@ -8,12 +11,15 @@ from .wording import WordRule
 from .workflow import IssueTransition
 
 __all__ = [
+    "DeletedIssue",
+    "ContentGeneration",
     "Entry",
     "EntryBand",
     "EntryImage",
     "EntryPerson",
     "EntrySearchIndex",
     "Issue",
+    "Notification",
     "IssueQuerySet",
     "IssueTransition",
     "Person",

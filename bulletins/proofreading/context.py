@@ -22,9 +22,8 @@ class IssueContext:
 
 
 def issue_date(issue):
-    """The issue's own date (刊期日期); the one place to switch to `Issue.dated_at` once it exists."""
-    dated_at = getattr(issue, "dated_at", None) or issue.published_at
-    return timezone.localdate(dated_at) if dated_at else timezone.localdate()
+    """The issue's own date (刊期日期), today while it has none."""
+    return timezone.localdate(issue.dated_at) if issue.dated_at else timezone.localdate()
 
 
 def load(issue):

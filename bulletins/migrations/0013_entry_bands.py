@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bulletins', '0007_search_index'),
+        ('bulletins', '0012_issue_distribution'),
     ]
 
     operations = [

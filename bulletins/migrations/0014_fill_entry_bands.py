@@ -16,6 +16,6 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("bulletins", "0008_entry_bands")]
+    dependencies = [("bulletins", "0013_entry_bands")]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
