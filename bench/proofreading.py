@@ -180,6 +180,24 @@ def ms(values, quantile=None):
     return f"{statistics.mean(values) * 1000:.1f}"
 
 
+NOTES = [
+    "## 方法",
+    "",
+    "- 人名与职务：`bulletins/names`（链接、导入预览、校对共用）。职务按文中写法与名录中该人在刊期日期的职务比对；"
+    "人名笔误为与名录人名只差一个字的二字或三字词：跟在职务后，或保留姓氏且出现在“强调、指出、要求……”之前，"
+    "或该人在本期别处被提到；候选人按文中职务是否为其在刊期日期的职务、是否在本期被提到、是否同姓排序，"
+    "只给出一条发现，仍不能区分时列出其余候选人。",
+    "- 标点：`bulletins/proofreading/punctuation.py`，半角标点、标点重复、引号/括号/书名号不成对；"
+    "修改建议经条目自己的修改表单保存（版本、冲突检查、历史与条目修改相同）。",
+    "- 近似重复：3 字切片，128 格单置换 MinHash（空格向右借值），16 段 × 8 格，每段一个键存于 `EntryBand`"
+    "（有索引）；与本期条目共享至少 2 个键的旧条目才逐一比较，杰卡德相似度 ≥ 85% 报告。"
+    "完全相同的条目由“重复条目”按整段文字的键（同表）查出。",
+    "- 存档条目由同样的句式生成，比真实存档更雷同，候选更多，是偏保守的测量。",
+    "- 本机为 2 核、多人共用的开发机，测量时 1 分钟平均负载在 20 以上，墙钟时间主要是排队等待 CPU 与数据库；"
+    "CPU 时间更接近空闲机器上的用时。",
+]
+
+
 def _near_pairs(people):
     names = [person.name for person in people]
     return sum(
@@ -245,6 +263,7 @@ def report(people, issues, kinds, false_by_code, clean_false, clean_count, times
         ("目标：职务错误与人名笔误召回率 100%，其他类别 ≥ 95%；无错误的期零发现；每期（12 条）≤ 50 ms；"
          "近似重复在 10 万条存档上每期 ≤ 100 ms。"),
     ]
+    lines += ["", *NOTES]
     examples = [(row, finding) for found in false_by_code.values() for row, finding in found][:10]
     if examples:
         lines += ["", "## 误报举例", ""]

@@ -68,6 +68,7 @@ class PeopleIndex:
             for index in range(len(name)):
                 self._one_off[name[:index] + "?" + name[index + 1:]].add(name)
         self.lengths = sorted({len(name) for name in self.by_name if len(name) >= 2}, reverse=True)
+        self.first_chars = {name[0] for name in self.by_name if name}
 
     @staticmethod
     def registered(person):

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .people import surname
-from .titles import CJK, run_fits, title_before
+from .titles import CJK, TITLE_WORD, run_fits, title_before
 
 # What may directly follow a title word without being a name (常委会, 书记处, 主任委员, 指出, …).
 NOT_A_NAME_START = set(
@@ -93,8 +93,12 @@ def scan(text, index):
         taken[mention.start:mention.end] = [True] * (mention.end - mention.start)
     sites = []
     if index.lengths:
+        # A slip starts with a registered surname (bare slips keep it) or right after a title word.
+        title_ends = {match.end() for match in TITLE_WORD.finditer(text)}
         for position, char in enumerate(text):
-            if taken[position] or not ("\u4e00" <= char <= "\u9fff"):
+            if taken[position] or (char not in index.first_chars and position not in title_ends):
+                continue
+            if not ("\u4e00" <= char <= "\u9fff"):
                 continue
             for site in _sites_at(text, position, index):
                 if not any(taken[site.start:site.start + len(site.written)]):
