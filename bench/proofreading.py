@@ -290,7 +290,7 @@ def main():
     django.setup()
     import proofreading_corpus as corpus
     from django.core.management import call_command
-    from django.db import DatabaseError, connections
+    from django.db import DatabaseError, connection, connections
 
     from bulletins.checks import run_checks
     from bulletins.models import Entry, Issue, Person
@@ -318,6 +318,8 @@ def main():
     report(people, issues, kinds, false_by_code, clean_false, clean_count, times, "（测量中）", pending, pending)
     say(f"存档增至 {ARCHIVE_ENTRIES} 条")
     grow_archive(people, ARCHIVE_ENTRIES)
+    with connection.cursor() as cursor:  # planner statistics after bulk loading, as autovacuum would gather
+        cursor.execute("ANALYZE")
     archive = Entry.objects.count()
     near_times = time_near_repeats(rows)
     full_times = ([], [])
