@@ -11,8 +11,8 @@ from .wording import WordRule
 from .workflow import IssueTransition
 
 __all__ = [
-    "DeletedIssue",
     "ContentGeneration",
+    "DeletedIssue",
     "Entry",
     "EntryBand",
     "EntryImage",
