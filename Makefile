@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
 
-.PHONY: run test setup bench clean
+.PHONY: run test setup bench bench-proofreading clean
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ test: setup
 # generates 100 000 entries the first time, writes docs/benchmarks.md.
 bench: setup
 	$(PY) bench/run.py
+
+# Proofreading recall, precision and time on a generated corpus (bench/proofreading_corpus.py),
+# on a fresh PostgreSQL database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/wenming_bench_proofreading,
+# dropped and recreated); writes docs/benchmarks-proofreading.md.
+bench-proofreading: setup
+	$(PY) bench/proofreading.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -17,9 +17,10 @@ In the workflow, e.g. at sign-off:
         raise WorkflowError("存在须改的校对问题，不能签发：\n" + format_findings(blocking(findings)))
 
 Checks (in `bulletins/proofreading/`): a registry person with a title not theirs at the
-issue's date, a name one character off a registry name, the word list (WordRule), entry dates
+issue's date, a name one character off a registry name (titled or bare), punctuation
+(GB/T 15834, with one-click fixes), the word list (WordRule), entry dates
 (after the issue, long before the previous issue, unreadable), empty sections and entries,
-entries repeated from earlier issues, images without alt text. A check that fails with an
+entries repeated (or nearly, bulletins/nearcopies.py) from earlier published issues, images without alt text. A check that fails with an
 error becomes a blocking finding itself, so nothing is ever silently skipped.
 """
 
@@ -27,11 +28,12 @@ import logging
 from collections import Counter
 from dataclasses import replace
 
-from bulletins.proofreading import content, dates, titles, wording
+from bulletins.names import PeopleIndex
+from bulletins.proofreading import content, dates, near_repeats, punctuation, titles, wording
 from bulletins.proofreading.context import issue_date, load
 from bulletins.proofreading.findings import BLOCKING, WARNING, Finding
 
-__all__ = ["BLOCKING", "WARNING", "Finding", "run_checks", "blocking", "format_findings"]
+__all__ = ["BLOCKING", "WARNING", "Finding", "blocking", "format_findings", "run_checks"]
 
 logger = logging.getLogger(__name__)
 
@@ -42,14 +44,16 @@ def _previous_issue_date(issue):
 
 
 def _checks(context):
-    registry = titles.Registry.load()
+    registry = PeopleIndex.load()
     return [
         ("职务核对", lambda: titles.check_titles(context, registry)),
         ("人名核对", lambda: titles.check_near_names(context, registry)),
         ("规范表述", lambda: wording.check_wording(context)),
+        ("标点", lambda: punctuation.check_punctuation(context)),
         ("日期核对", lambda: dates.check_dates(context, previous_date=_previous_issue_date(context.issue))),
         ("空栏目", lambda: content.check_empty(context)),
         ("重复条目", lambda: content.check_repeats(context)),
+        ("近似重复", lambda: near_repeats.check_near_repeats(context)),
         ("图片说明", lambda: content.check_image_alt(context)),
     ]
 

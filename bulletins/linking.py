@@ -12,37 +12,15 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from .models import EntryPerson, Person, Unit
+from .names import DOUBLE_SURNAMES, SURNAMES, PeopleIndex, closest, title_before
+from .names.titles import CJK, TITLE_PATTERN
 
-CJK = "\u4e00-\u9fff"
-# Characters that do not occur in a title but do occur in the words before one (会议由…, 在…).
-NOT_IN_TITLE = "由在与同及并向对据受请是为等了的陪带邀"
-TITLE_ENDINGS = (
-    "副书记|书记|市长|区长|县长|镇长|乡长|主任委员|主任|主席|部长|局长|厅长|处长|科长|秘书长|院长|检察长|"
-    "庭长|校长|馆长|社长|总编辑|主编|常委|委员|政委|司令员|巡视员|调研员|组长|队长|所长|站长|会长|"
-    "理事长|董事长|总经理|经理|行长|台长|指挥长|专员|督学|审计长|总工程师|总经济师|主任科员"
-)
-_SEGMENT = rf"(?:(?![{NOT_IN_TITLE}])[{CJK}]){{0,20}}?(?:{TITLE_ENDINGS})"
-TITLE = re.compile(rf"(?:{_SEGMENT}、)*{_SEGMENT}")
-# Where the words before a name stop: punctuation, a previous name, a leading date.
-CHUNK_BREAK = re.compile(r"[,，。；;：:！？!?（）()“”\"'《》\s]")
-LEADING_DATE = re.compile(r"^(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚上|早上|中午)?|^(?:近日|日前)")
-
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向"
-    "汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单"
-    "季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄"
-    "窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻"
-    "苑迟邝廖罗"
-)
-DOUBLE_SURNAMES = "欧阳|司马|上官|诸葛|东方|皇甫|尉迟|公孙|慕容|令狐|夏侯|长孙|宇文|司徒|端木"
 AFTER_NAME = (
     r"主持|出席|参加|参与|调研|督导|督查|检查|深入|带队|率队|一行|指出|强调|要求|表示|讲话|致辞|暗访|先后|实地|"
     r"前往|来到|召开|听取|会见|看望|慰问|走访|宣讲|同志|以|在|到|赴|对|就|作|等|和|与|及|、|[,，。；;：:（(\s]|$"
 )
-SUGGESTION = re.compile(
-    rf"(?P<title>{TITLE.pattern})(?P<name>(?:{DOUBLE_SURNAMES}|[{SURNAMES}])[{CJK}]{{1,2}}?)(?=(?:{AFTER_NAME}))"
-)
+_SURNAME = rf"(?:{'|'.join(DOUBLE_SURNAMES)}|[{SURNAMES}])"
+SUGGESTION = re.compile(rf"(?P<title>{TITLE_PATTERN})(?P<name>{_SURNAME}[{CJK}]{{1,2}}?)(?=(?:{AFTER_NAME}))")
 
 
 @dataclass(frozen=True)
@@ -66,10 +44,15 @@ class UnitMention:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A title and a name that match no registry person: offered to the editor, never added silently."""
+    """A title and a name that match no registry person: offered to the editor, never added silently.
+
+    `registered`: the registered person the name is most likely a slip for (one character off),
+    in which case the editor is pointed at that person, never offered to add the typo.
+    """
 
     name: str
     title: str
+    registered: Person | None = None
 
     @property
     def text(self):
@@ -102,17 +85,20 @@ class Registry:
     """The people and units to look for, loaded once and reused for many entries."""
 
     def __init__(self, people, units):
+        people = list(people)
+        self.index = PeopleIndex.from_people(people)
         self.people = {}
         self.titles = {}
+        self.by_pk = {}
         for person in people:
             self.people.setdefault(person.name, []).append(person)
+            self.by_pk[person.pk] = person
             known = {person.title, *(title.title for title in person.titles.all())}
             self.titles[person.pk] = sorted((title for title in known if title), key=len, reverse=True)
         self.units = {}
         for unit in units:
             for name in unit.all_names:
                 self.units.setdefault(name, unit)
-        self.person_pattern = _alternation(self.people)
         self.unit_pattern = _alternation(self.units)
 
     @classmethod
@@ -128,38 +114,12 @@ class Registry:
         return candidates[0]
 
 
-def title_before(text, start, *, floor=0, known_titles=()):
-    """The title written right before position `start`, e.g. 市委常委、宣传部部长 before 陶斌."""
-    chunk_start = floor
-    for match in CHUNK_BREAK.finditer(text, floor, start):
-        chunk_start = match.end()
-    chunk = text[chunk_start:start].lstrip("、")
-    date = LEADING_DATE.match(chunk)
-    if date:
-        chunk = chunk[date.end():]
-    found = ""
-    for position in range(len(chunk)):
-        if TITLE.fullmatch(chunk, position):
-            found = chunk[position:]
-            break
-    for title in known_titles:
-        if chunk.endswith(title) and len(title) > len(found):
-            found = title
-    return found
-
-
 def find_mentions(text, registry):
     mentions = Mentions()
-    if registry.person_pattern is not None:
-        floor = 0
-        for match in registry.person_pattern.finditer(text):
-            name = match.group(0)
-            candidates = registry.people[name]
-            known = [title for person in candidates for title in registry.titles[person.pk]]
-            title = title_before(text, match.start(), floor=floor, known_titles=known)
-            person = registry.person_for(name, title)
-            mentions.people.append(PersonMention(person, title, match.start(), match.end()))
-            floor = match.end()
+    for mention in registry.index.mentions(text):
+        title = mention.title.display if mention.title else ""
+        person = registry.person_for(mention.name, title)
+        mentions.people.append(PersonMention(person, title, mention.start, mention.end))
     if registry.unit_pattern is not None:
         # A unit inside a person's title (市公安局 in 市公安局局长何渝) is their post, not an actor.
         title_spans = [(mention.title_start, mention.start) for mention in mentions.people if mention.title]
@@ -170,20 +130,27 @@ def find_mentions(text, registry):
     return mentions
 
 
-def suggest_new_people(text, registry=None):
-    """Title-plus-name patterns whose name is not in the registry, e.g. 副市长、市公安局局长何渝."""
+def suggest_new_people(text, registry=None, *, date=None):
+    """Title-plus-name patterns whose name is not in the registry, e.g. 副市长、市公安局局长何渝.
+
+    A name one character off a registered one (陶彬 for 陶斌) is a slip: its suggestion carries
+    the registered person instead (`registered`), ranked by the title as written at `date`.
+    """
     registry = registry or Registry.load()
-    known_spans = []
-    if registry.person_pattern is not None:
-        known_spans = [(m.start(), m.end()) for m in registry.person_pattern.finditer(text)]
+    pattern = registry.index.pattern
+    known_spans = [(m.start(), m.end()) for m in pattern.finditer(text)] if pattern is not None else []
     suggestions = []
     for match in SUGGESTION.finditer(text):
         name = match["name"]
         if name in registry.people or any(start < match.end() and match.start("name") < end
                                           for start, end in known_spans):
             continue
-        title = title_before(match["title"], len(match["title"]))
-        suggestion = Suggestion(name=name, title=title or match["title"])
+        run = title_before(match["title"], len(match["title"]))
+        slip = closest(name, run, registry.index, date)
+        registered = None
+        if slip is not None:
+            registered = registry.person_for(slip.best, run.display if run else "")
+        suggestion = Suggestion(name=name, title=run.display if run else match["title"], registered=registered)
         if suggestion not in suggestions:
             suggestions.append(suggestion)
     return suggestions

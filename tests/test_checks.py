@@ -10,8 +10,8 @@ from .factories import make_entry, make_issue, make_person, make_published_issue
 
 pytestmark = pytest.mark.django_db
 
-ISSUE_DAY = datetime.datetime(2023, 4, 6, 10, tzinfo=datetime.timezone.utc)
-PREVIOUS_DAY = datetime.datetime(2023, 3, 20, tzinfo=datetime.timezone.utc)
+ISSUE_DAY = datetime.datetime(2023, 4, 6, 10, tzinfo=datetime.UTC)
+PREVIOUS_DAY = datetime.datetime(2023, 3, 20, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
@@ -35,10 +35,12 @@ def entry_with(issue, text, **fields):
 # The sample issue
 
 
-def test_sample_issue_with_its_registry_has_no_findings(registry):
+def test_sample_issue_with_its_registry_has_no_findings_but_its_half_width_punctuation(registry):
     issue = make_sample_issue()
     assert issue.entries.count() == 12
-    assert run_checks(issue) == []
+    findings = run_checks(issue)
+    assert blocking(findings) == []
+    assert {finding.code for finding in findings} == {"punctuation"}
 
 
 def test_sample_issue_checks_run_in_a_fixed_number_of_queries(registry, django_assert_max_num_queries):
@@ -100,7 +102,7 @@ def test_title_is_checked_against_the_issue_date(issue):
 def test_title_in_force_at_an_older_issue_date_is_accepted():
     person = make_person(name="高鹏凌", title="市委书记")
     PersonTitle.objects.create(person=person, title="副市长", start_date="2019-01-01", end_date="2021-12-31")
-    old = make_issue(year=2020, number=3, published_at=datetime.datetime(2020, 5, 1, tzinfo=datetime.timezone.utc))
+    old = make_issue(year=2020, number=3, published_at=datetime.datetime(2020, 5, 1, tzinfo=datetime.UTC))
     entry_with(old, "近日，副市长高鹏凌调研。")
     assert run_checks(old) == []
 
@@ -144,6 +146,36 @@ def test_words_after_a_title_are_not_taken_for_names(registry, issue):
 def test_other_person_with_another_surname_and_title_is_not_a_misspelling(registry, issue):
     entry_with(issue, "近日，区文旅局局长王斌调研。")
     assert run_checks(issue) == []
+
+
+def test_bare_slip_of_a_leader_named_in_another_entry_is_blocking(registry, issue):
+    entry_with(issue, "近日，市委常委、宣传部部长陶斌暗访督导创文工作。", order=0)
+    second = entry_with(issue, "会上，陶彬对下一步工作作了安排。", order=1)
+    [finding] = run_checks(issue)
+    assert finding.code == "near_name" and finding.is_blocking and finding.entry == second
+    assert (finding.text, finding.suggestion) == ("陶彬", "陶斌")
+
+
+def test_bare_slip_where_a_name_stands_is_blocking(registry, issue):
+    entry_with(issue, "近日，高鹏玲强调，要抓好创文。")
+    [finding] = run_checks(issue)
+    assert finding.code == "near_name" and finding.suggestion == "高鹏凌"
+
+
+def test_slip_between_two_registered_neighbours_is_one_finding_naming_the_one_with_that_title(issue):
+    make_person(name="李明", title="副市长")
+    make_person(name="李鸣", title="市委常委")
+    entry_with(issue, "近日，副市长李铭调研创文工作。")
+    [finding] = run_checks(issue)
+    assert finding.suggestion == "副市长李明" and "李鸣" not in finding.message
+
+
+def test_registered_name_with_a_neighbours_title_says_which_neighbour(issue):
+    make_person(name="李明", title="副市长")
+    make_person(name="李鸣", title="市委常委")
+    entry_with(issue, "近日，副市长李鸣调研创文工作。")
+    [finding] = run_checks(issue)
+    assert finding.code == "title" and "若指副市长李明" in finding.message
 
 
 # Word list
@@ -316,3 +348,13 @@ def test_sample_entries_are_read_with_their_dates(registry):
     assert first.date_text == "3月15日" and first.event_date == datetime.date(2023, 3, 15)
     assert issue.published_at == PUBLISHED_AT
     assert Issue.objects.published().filter(pk=issue.pk).exists()
+
+
+def test_linking_and_proofreading_read_the_same_title(registry, issue):
+    from bulletins.linking import Registry, find_mentions
+
+    text = "会议由市委常委、组织部部长陶斌主持。"
+    entry = entry_with(issue, text)
+    [linked] = find_mentions(entry.plain_text, Registry.load()).linked_people()
+    [finding] = run_checks(issue)
+    assert finding.text == f"{linked.title}陶斌" == "市委常委、组织部部长陶斌"

@@ -67,6 +67,15 @@ def test_preview_shows_sections_entries_dates_people_and_suggestions(client, edi
     assert "/admin/bulletins/person/add/?name=%E4%BD%95%E6%B8%9D" in content
 
 
+def test_preview_points_a_misspelt_leader_at_the_registered_person_and_offers_no_new_person(client, editor):
+    person = make_person("陶斌", "市委常委、宣传部部长")
+    text = sample_text().replace("宣传部部长陶斌", "宣传部部长陶彬")
+    content = preview(client, text=text).content.decode()
+    assert "市委常委、宣传部部长<strong>陶彬</strong>（" in content
+    assert f"/admin/bulletins/person/{person.pk}/change/" in content
+    assert "?name=%E9%99%B6%E5%BD%AC" not in content  # no 加入名录 for 陶彬
+
+
 def test_preview_writes_nothing(client, editor):
     preview(client, text=sample_text())
     assert not Issue.objects.exists() and not Entry.objects.exists()

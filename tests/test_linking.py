@@ -2,7 +2,7 @@ import pytest
 
 from bulletins.importer import parse_text
 from bulletins.importer.writer import import_issue
-from bulletins.linking import Registry, find_mentions, link_entry, suggest_new_people, title_before
+from bulletins.linking import Registry, find_mentions, link_entry, suggest_new_people
 from bulletins.models import EntryPerson, Person, PersonTitle, Unit
 from bulletins.sample_registry import PEOPLE, load_sample_registry
 
@@ -56,17 +56,6 @@ def test_title_as_written_is_kept_even_when_it_differs_from_the_registry():
     assert found[0].title == "副市长"
 
 
-def test_title_stops_at_the_previous_person_and_punctuation():
-    text = "市委副书记、市长高鹏凌,市人大常委会主任李映,市政协主席侯中文等市领导"
-    assert title_before(text, text.index("李映"), floor=text.index(",")) == "市人大常委会主任"
-    assert title_before(text, text.index("侯中文")) == "市政协主席"
-
-
-def test_words_before_a_title_are_not_part_of_it():
-    text = "会议由市委常委、宣传部部长陶斌主持。"
-    assert title_before(text, text.index("陶斌")) == "市委常委、宣传部部长"
-
-
 def test_person_named_twice_is_linked_once_with_the_title():
     make_person("高鹏凌", "市委副书记、市长")
     found = mentions("市委副书记、市长高鹏凌参加活动。\n高鹏凌指出,要久久为功。").linked_people()
@@ -90,6 +79,19 @@ def test_unknown_title_and_name_is_suggested_not_added():
 def test_three_character_name_is_suggested_whole():
     suggestions = suggest_new_people("近日,市委常委、组织部部长熊文琦暗访督导江北街道。")
     assert [s.name for s in suggestions] == ["熊文琦"]
+
+
+def test_name_one_character_off_a_registered_one_points_at_the_registered_person():
+    person = make_person("陶斌", "市委常委、宣传部部长")
+    [suggestion] = suggest_new_people("近日,市委常委、宣传部部长陶彬暗访督导创文工作。")
+    assert (suggestion.name, suggestion.registered) == ("陶彬", person)
+
+
+def test_slip_points_at_the_person_whose_title_is_written():
+    make_person("李鸣", "市委常委")
+    deputy = make_person("李明", "副市长")
+    [suggestion] = suggest_new_people("近日,副市长李铭调研创文工作。")
+    assert suggestion.registered == deputy
 
 
 def test_known_person_is_not_suggested():
@@ -181,3 +183,20 @@ def test_saving_an_entry_in_the_admin_offers_unknown_people_without_adding_them(
     assert "人物名录里没有的人" in content and "副市长、市公安局局长何渝" in content
     assert "/admin/bulletins/person/add/?name=%E4%BD%95%E6%B8%9D" in content
     assert not Person.objects.filter(name="何渝").exists()
+
+
+def test_saving_an_entry_with_a_misspelt_leader_points_at_the_registered_person_not_at_adding(client):
+    from .factories import make_user
+
+    make_person("陶斌", "市委常委、宣传部部长")
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    entry = make_entry(make_issue(), body="<p>旧的正文。</p>")
+    response = client.post(f"/admin/bulletins/entry/{entry.pk}/change/", {
+        "issue": entry.issue_id, "section": entry.section_id, "order": 1, "date_text": "近日",
+        "body": "<p>近日,市委常委、宣传部部长陶彬暗访督导创文工作。</p>",
+        "entry_people-TOTAL_FORMS": 0, "entry_people-INITIAL_FORMS": 0,
+        "expected_issue_version": entry.issue.version,
+    }, follow=True)
+    content = response.content.decode()
+    assert "人名疑似写错" in content and "疑为名录中的“市委常委、宣传部部长陶斌”" in content
+    assert "人物名录里没有的人" not in content and "?name=%E9%99%B6%E5%BD%AC" not in content

@@ -23,7 +23,7 @@ def editor(client):
 @pytest.fixture
 def issue():
     make_sample_registry()
-    issue = make_issue(year=2023, number=14, published_at=datetime.datetime(2023, 4, 20, tzinfo=datetime.timezone.utc))
+    issue = make_issue(year=2023, number=14, published_at=datetime.datetime(2023, 4, 20, tzinfo=datetime.UTC))
     make_entry(issue, body="<p>近日，副市长高鹏凌调研。</p>", order=0)
     make_entry(issue, body="<p>上旬，市委召开会议。</p>", date_text="三月上旬", order=1)
     return issue
@@ -49,11 +49,12 @@ def test_proofread_page_lists_blocking_and_warning_findings(client, editor, issu
     assert page.index("findings-blocking") < page.index("findings-warnings")
 
 
-def test_proofread_page_of_the_sample_says_nothing_was_found(client, editor):
+def test_proofread_page_of_the_sample_has_nothing_to_change_but_punctuation(client, editor):
     make_sample_registry()
     issue = make_sample_issue()
     page = client.get(url(issue)).content.decode()
-    assert "没有发现问题。" in page
+    assert "须改 0 项" in page and "findings-blocking" not in page
+    assert "中文语句中用了半角标点" in page
 
 
 def test_proofread_page_shows_word_rule_findings(client, editor, issue):
@@ -140,3 +141,71 @@ def test_save_and_continue_stays_on_the_entry(client, editor, issue):
     response = client.post(f"{change}?next={url(issue)}", {**fix_data(client, entry, "<p>近日，调研。</p>"),
                                                             "_continue": "1"})
     assert response.url.startswith(change)
+
+
+# One-click punctuation fixes
+
+
+def fix(client, issue, entry, key="halfwidth", version=None):
+    return client.post(reverse("bulletins_admin:issue_proofread_fix", args=[issue.pk]), {
+        "entry": entry.pk, "fix": key, "expected_issue_version": issue.version if version is None else version,
+    })
+
+
+@pytest.fixture
+def comma_issue():
+    issue = make_issue(year=2023, number=15)
+    entry = make_entry(issue, body="<p>近日,市委召开<strong>创文</strong>会议,部署工作。</p>")
+    return issue, entry
+
+
+def test_proofread_page_offers_a_fix_button_to_an_editor(client, editor, comma_issue):
+    issue, _ = comma_issue
+    page = client.get(url(issue)).content.decode()
+    assert "按建议修改" in page and reverse("bulletins_admin:issue_proofread_fix", args=[issue.pk]) in page
+
+
+def test_fix_applies_the_suggestion_as_a_normal_edit_and_returns_to_proofreading(client, editor, comma_issue):
+    from reversion.models import Version
+
+    issue, entry = comma_issue
+    version = issue.version
+    response = fix(client, issue, entry)
+    assert response.status_code == 302 and response.url == url(issue)
+    entry.refresh_from_db()
+    issue.refresh_from_db()
+    assert entry.body == "<p>近日，市委召开<strong>创文</strong>会议，部署工作。</p>"
+    assert issue.version == version + 1 and issue.updated_by == editor
+    assert Version.objects.get_for_object(issue).first().revision.comment == "修改条目"
+    page = client.get(url(issue)).content.decode()
+    assert "已按建议修改" in page and "中文语句中用了半角标点" not in page
+
+
+def test_fix_over_a_newer_version_is_refused(client, editor, comma_issue):
+    issue, entry = comma_issue
+    response = fix(client, issue, entry, version=issue.version - 1)
+    entry.refresh_from_db()
+    assert "," in entry.body
+    assert "保存失败" in client.get(response.url).content.decode()
+
+
+def test_fix_needs_the_right_to_edit_the_issue(client, comma_issue):
+    issue, entry = comma_issue
+    client.force_login(make_user(roles=["审核"], is_staff=True))
+    response = fix(client, issue, entry)
+    entry.refresh_from_db()
+    assert response.status_code == 403 and "," in entry.body
+
+
+def test_fix_that_no_longer_applies_changes_nothing(client, editor, comma_issue):
+    issue, entry = comma_issue
+    fix(client, issue, entry)
+    before = entry.__class__.objects.get(pk=entry.pk).body
+    response = fix(client, issue, entry, key="halfwidth", version=issue.version + 1)
+    assert entry.__class__.objects.get(pk=entry.pk).body == before
+    assert "已不存在" in client.get(response.url).content.decode()
+
+
+def test_fix_is_post_only(client, editor, comma_issue):
+    issue, _ = comma_issue
+    assert client.get(reverse("bulletins_admin:issue_proofread_fix", args=[issue.pk])).status_code == 405

@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from accounts import audit
@@ -40,12 +41,17 @@ def link_saved_entries(request, entries):
     for entry in entries:
         link_entry(entry, registry=registry)
         suggestions += [s for s in suggest_new_people(entry.plain_text, registry) if s not in suggestions]
-    if suggestions:
+    new = [s for s in suggestions if s.registered is None]
+    slips = [s for s in suggestions if s.registered is not None]
+    if new:
         links = format_html_join(
             "；", '<a href="{}" target="_blank" rel="noopener">{}{}</a>',
-            ((add_person_url(s), s.title, s.name) for s in suggestions),
+            ((add_person_url(s), s.title, s.name) for s in new),
         )
         messages.warning(request, format_html("正文中有人物名录里没有的人：{}。如属实，请点击加入名录。", links))
+    if slips:
+        typos = format_html_join("；", "“{}”疑为名录中的“{}”", ((s.text, s.registered) for s in slips))
+        messages.error(request, format_html("正文中的人名疑似写错：{}。请改正正文，不要加入名录。", typos))
 
 
 class ImportForm(forms.Form):
@@ -72,6 +78,7 @@ class ImportForm(forms.Form):
 
 def _preview(parsed):
     registry = Registry.load()
+    date = timezone.localdate(parsed.published_at) if parsed.published_at else None
     sections = []
     for section in parsed.sections:
         entries = []
@@ -81,7 +88,7 @@ def _preview(parsed):
                 "entry": entry,
                 "people": mentions.linked_people(),
                 "units": mentions.linked_units(),
-                "suggestions": suggest_new_people(entry.text, registry),
+                "suggestions": suggest_new_people(entry.text, registry, date=date),
             })
         sections.append({"section": section, "entries": entries})
     return sections

@@ -6,13 +6,14 @@ from django.urls import path
 from .export import export_docx_view
 from .notifications import notification_list_view, notification_mark_read_view, notification_open_view
 from .overview import overview_view
-from .proofreading import proofread_view
+from .proofreading import fix_view, proofread_view
 from .recycle_bin import recover_view, recycle_bin_view
 
 app_name = "bulletins_admin"
 
 urlpatterns = [
     path("bulletins/issue/<int:pk>/proofread/", admin.site.admin_view(proofread_view), name="issue_proofread"),
+    path("bulletins/issue/<int:pk>/proofread/fix/", admin.site.admin_view(fix_view), name="issue_proofread_fix"),
     path("bulletins/issue/<int:pk>/export.docx", admin.site.admin_view(export_docx_view), name="issue_export_docx"),
     path("overview/", admin.site.admin_view(overview_view), name="overview"),
     path("notifications/", admin.site.admin_view(notification_list_view), name="notifications"),

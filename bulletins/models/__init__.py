@@ -1,6 +1,7 @@
 from .generation import ContentGeneration
 from .images import EntryImage
 from .issues import Entry, EntryPerson, Issue, IssueQuerySet, Section
+from .nearcopies import EntryBand
 from .notifications import Notification
 from .recycle_bin import DeletedIssue
 from .registry import Person, PersonTitle, Unit
@@ -13,6 +14,7 @@ __all__ = [
     "ContentGeneration",
     "DeletedIssue",
     "Entry",
+    "EntryBand",
     "EntryImage",
     "EntryPerson",
     "EntrySearchIndex",

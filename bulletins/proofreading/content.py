@@ -1,21 +1,19 @@
 """Empty sections and entries, entries repeated from earlier issues, images without alt text."""
 
 import re
-from functools import reduce
-from operator import or_
 
 from bs4 import BeautifulSoup
 from django.db.models import Q
 
 from bulletins.models import Entry
+from bulletins.nearcopies import exact_key
 
+from .context import stored_matches
 from .findings import WARNING, Finding
 
 _SPACE = re.compile(r"\s+")
 EXCERPT = 40
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _PUNCTUATION = str.maketrans(",.;:?!()", "，。；：？！（）")
-SNIPPET = 20
 MIN_REPEAT_LENGTH = 10
 
 
@@ -53,11 +51,6 @@ def check_empty(context):
             )
 
 
-def _snippet(text):
-    runs = _CJK_RUN.findall(text)
-    return max(runs, key=len)[:SNIPPET] if runs else ""
-
-
 def check_repeats(context):
     """An entry whose text (whitespace aside) is already in this issue or an earlier one."""
     issue = context.issue
@@ -73,14 +66,14 @@ def check_repeats(context):
             )
         else:
             seen[key] = checked.where
-    long_enough = [checked for checked in context.entries if len(normalise(checked.text)) >= MIN_REPEAT_LENGTH]
-    snippets = {_snippet(checked.text) for checked in long_enough}
-    snippets.discard("")
-    if not snippets:
+    # Earlier issues: by the stored exact key of each entry's text (bulletins/nearcopies.py), an indexed lookup.
+    stored = stored_matches(context)
+    ids = {entry_id for checked in context.entries for entry_id in stored.get(exact_key(checked.text), ())}
+    if not ids:
         return
     earlier = (
-        Entry.objects.filter(Q(issue__year__lt=issue.year) | Q(issue__year=issue.year, issue__number__lt=issue.number))
-        .filter(reduce(or_, (Q(plain_text__contains=snippet) for snippet in snippets)))
+        Entry.objects.filter(pk__in=ids)
+        .filter(Q(issue__year__lt=issue.year) | Q(issue__year=issue.year, issue__number__lt=issue.number))
         .select_related("issue")
         .only("plain_text", "issue__year", "issue__number", "issue__title")
         .order_by("-issue__year", "-issue__number")

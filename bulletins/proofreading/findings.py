@@ -11,8 +11,11 @@ class Finding:
     entry: object = None  # the Entry it concerns, or None for the whole issue
     text: str = ""  # the offending text as written
     suggestion: str = ""  # the suggested fix, where there is one
-    code: str = ""  # which check found it: title, near_name, wording, date, empty, repeat, image_alt, error
+    code: str = ""  # which check found it: title, near_name, punctuation, near_repeat, wording, date, empty, repeat, image_alt, error
     where: str = ""  # where in the issue, e.g. “领导活动 第2条”
+    fix: tuple = ()  # edits that apply the suggestion to the entry's text (proofreading.fixes)
+    fix_key: str = ""  # names the fix among the entry's findings, for the one-click fix
+    at: tuple = ()  # offsets in the entry's plain text the finding points at
 
     @property
     def is_blocking(self):
