@@ -1,4 +1,7 @@
-"""Delete audit records older than N days (N ≥ 180), only when an operator runs it."""
+"""Delete audit records older than N days (N ≥ 180), only when an operator runs it.
+
+On PostgreSQL run it with the owner role's DATABASE_URL: the runtime role may not delete.
+"""
 
 import datetime
 
@@ -21,6 +24,6 @@ class Command(BaseCommand):
         if days < MINIMUM_DAYS:
             raise CommandError(f"审计记录至少保留 {MINIMUM_DAYS} 天，--older-than-days 不能小于 {MINIMUM_DAYS}。")
         cutoff = timezone.now() - datetime.timedelta(days=days)
-        deleted = AuditEvent.objects.prune(older_than=cutoff)
+        deleted, _ = AuditEvent.objects.prune(older_than=cutoff)
         record("audit.prune", username="prune_audit_log", detail=f"删除 {cutoff:%Y-%m-%d} 之前的记录 {deleted} 条")
         self.stdout.write(f"已删除 {deleted} 条 {days} 天前的审计记录。")
