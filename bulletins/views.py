@@ -172,14 +172,14 @@ def _published_entries(entries):
 
 @cache_public_page
 def section_entries(request, slug):
-    section = get_object_or_404(Section, slug=slug)
+    section = get_object_or_404(Section.objects.public(), slug=slug)
     page = _page_of(request, _published_entries(section.entries.all()))
     return render(request, "bulletins/section.html", {"section": section, "page": page})
 
 
 @cache_public_page
 def person_entries(request, pk):
-    person = get_object_or_404(Person, pk=pk)
+    person = get_object_or_404(Person.objects.public(), pk=pk)
     mentions = (
         EntryPerson.objects.filter(person=person, entry__issue__in=Issue.objects.published())
         .select_related("entry__issue", "entry__section")
@@ -190,7 +190,7 @@ def person_entries(request, pk):
 
 @cache_public_page
 def unit_entries(request, pk):
-    unit = get_object_or_404(Unit, pk=pk)
+    unit = get_object_or_404(Unit.objects.public(), pk=pk)
     page = _page_of(request, _published_entries(unit.entries.all()))
     return render(request, "bulletins/unit.html", {"unit": unit, "page": page})
 
