@@ -57,3 +57,22 @@ def audit_table_owner(app_configs, **kwargs):
             id="wenming.W101",
         )]
     return []
+
+
+@checks.register(deploy=True)
+def outgoing_mail(app_configs, **kwargs):
+    """Workflow notifications (bulletins/notifications.py) need a mail server and absolute links."""
+    warnings = []
+    if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
+        warnings.append(checks.Warning(
+            "邮件仍使用控制台后端：流转通知只写到日志，不会发出。",
+            hint="设置 EMAIL_HOST（以及 EMAIL_PORT、EMAIL_HOST_USER、EMAIL_HOST_PASSWORD、EMAIL_USE_TLS 或 EMAIL_USE_SSL），见 docs/deploy.md。",
+            id="wenming.W102",
+        ))
+    if not getattr(settings, "SITE_URL", ""):
+        warnings.append(checks.Warning(
+            "未设置 SITE_URL：通知邮件和订阅中的链接没有站点地址。",
+            hint="设置 SITE_URL 为站点的正式地址，如 https://wenming.example.gov.cn。",
+            id="wenming.W103",
+        ))
+    return warnings

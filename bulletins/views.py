@@ -10,6 +10,7 @@ from django.views.decorators.http import condition
 
 from .models import Entry, EntryPerson, Issue, Person, Section, Unit
 from .public_cache import cache_public_page, cached_value, current_generation, is_cacheable_request
+from .site_url import absolute_url
 
 ISSUES_PER_PAGE = 20
 ENTRIES_PER_PAGE = 20
@@ -196,6 +197,6 @@ def unit_entries(request, pk):
 
 
 def robots_txt(request):
-    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    sitemap_url = absolute_url(reverse("sitemap"), request)
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

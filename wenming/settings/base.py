@@ -185,6 +185,8 @@ STORAGES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The canonical address of the site, e.g. https://wenming.example.gov.cn: links in mails and feeds.
+SITE_URL = os.environ.get("SITE_URL", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "wenming@localhost")
 
 # CKEditor 4 is past its end of life: it is loaded on admin pages only, and every body
