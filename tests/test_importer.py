@@ -320,3 +320,17 @@ def test_directory_run_counts_existing_issues_as_skipped(tmp_path):
 def test_missing_path_is_reported():
     with pytest.raises(CommandError, match="找不到文件或目录"):
         run("/nonexistent/bulletin.txt")
+
+
+def test_an_unexpected_error_is_reported_in_chinese_without_the_exception_class(tmp_path, monkeypatch):
+    (tmp_path / "01.txt").write_text(small_issue(number=1), encoding="utf-8")
+
+    def explode(*args, **kwargs):
+        raise ValueError("unexpected internal state")
+
+    monkeypatch.setattr("bulletins.management.commands.import_bulletin.import_issue", explode)
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_bulletin", str(tmp_path / "01.txt"), stdout=StringIO(), stderr=err)
+    assert "导入时出现意外错误" in err.getvalue()
+    assert "ValueError" not in err.getvalue() and "unexpected internal state" not in err.getvalue()

@@ -27,7 +27,7 @@ Action = IssueTransition.Action
 class IssueForm(forms.ModelForm):
     """The issue form carries the version it was read at; a save over a newer version is refused."""
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_version = forms.IntegerField(label="期刊版本", widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Issue
@@ -59,7 +59,7 @@ class IssueForm(forms.ModelForm):
 class EntryAdminForm(EntryForm):
     """An entry edited on its own page is part of its issue: the issue's version guards it too."""
 
-    expected_issue_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_issue_version = forms.IntegerField(label="期刊版本", widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
