@@ -104,7 +104,7 @@ class AuditEventQuerySet(models.QuerySet):
 
         Only `prune_audit_log` calls this. The chain head's anchor becomes the hash the first kept
         record points to, so `verify_audit_log` still accepts the shortened chain.
-        Returns (number deleted, the first kept record or None).
+        Returns the number deleted.
         """
         from django.db import connection, transaction
 
@@ -120,7 +120,7 @@ class AuditEventQuerySet(models.QuerySet):
             deleted = models.QuerySet._raw_delete(doomed, doomed.db)
             head.anchor = first_kept.prev_hash if first_kept is not None else head.last_hash
             head.save(update_fields=["anchor"])
-        return deleted, first_kept
+        return deleted
 
 
 class AuditEvent(models.Model):

@@ -37,7 +37,9 @@ ROLE_PERMISSIONS = {
     ADMINISTRATOR: ["accounts.view_user", "accounts.add_user", "accounts.change_user", "auth.view_group",
                     "accounts.reset_password_user", "accounts.unlock_user",
                     "axes.view_accessattempt", "axes.delete_accessattempt",
-                    "bulletins.view_sitesettings", "bulletins.change_sitesettings"],
+                    "bulletins.view_sitesettings", "bulletins.change_sitesettings",
+                    # Sees the task queue's runs, failed mail included (wenming/tasks.py).
+                    "django_tasks_database.view_dbtaskresult"],
     # Reads and exports the audit log; changes nothing.
     AUDITOR: ["accounts.view_auditevent", "accounts.export_auditevent", "bulletins.view_issuetransition"],
 }

@@ -2,6 +2,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from wenming.cache import redis_cache
+
 from .base import *  # noqa: F401,F403
 from .base import env_list
 
@@ -46,14 +48,9 @@ if os.environ.get("EMAIL_HOST"):
     if EMAIL_USE_TLS and EMAIL_USE_SSL:
         raise ImproperlyConfigured("EMAIL_USE_TLS 与 EMAIL_USE_SSL 只能选一个（587 端口用 TLS，465 端口用 SSL）。")
 
+# The cache is an accelerator, never a dependency: it fails open (wenming/cache.py).
 if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": "wenming",
-        }
-    }
+    CACHES = {"default": redis_cache(os.environ["REDIS_URL"], retry_after=float(os.environ.get("CACHE_RETRY_SECONDS", "5")))}
 
 LOGGING = {
     "version": 1,
