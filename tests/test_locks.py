@@ -9,7 +9,8 @@ PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\;]+)")
 
 
 def normalise(name):
-    return re.sub(r"[-_.]+", "-", name).lower()
+    """The package's name as the locks write it: no extras (`moto[server]` is `moto`), PEP 503 form."""
+    return re.sub(r"[-_.]+", "-", name.split("[")[0]).lower()
 
 
 def read_lock(name):
