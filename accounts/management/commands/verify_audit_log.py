@@ -11,8 +11,9 @@ class Command(BaseCommand):
     help = "逐条核对审计记录的哈希链，发现被修改、删除、插入或清空的记录时指出第一条并以非零状态退出。"
 
     def handle(self, *args, **options):
+        outermost = not connection.in_atomic_block
         with transaction.atomic():
-            if connection.vendor == "postgresql":  # one snapshot of both tables while others append
+            if connection.vendor == "postgresql" and outermost:  # one snapshot of both tables while others append
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             head = AuditChainHead.objects.filter(pk=HEAD_ID).first()
