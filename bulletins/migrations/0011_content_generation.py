@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bulletins', '0008_notifications'),
+        ('bulletins', '0010_recycle_bin'),
     ]
 
     operations = [

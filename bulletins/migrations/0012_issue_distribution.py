@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bulletins', '0008_issue_dated_at_and_correction_note'),
+        ('bulletins', '0011_content_generation'),
     ]
 
     operations = [
