@@ -39,7 +39,9 @@ ROLE_PERMISSIONS = {
                     "axes.view_accessattempt", "axes.delete_accessattempt",
                     "bulletins.view_sitesettings", "bulletins.change_sitesettings",
                     # Sees the task queue's runs, failed mail included (wenming/tasks.py).
-                    "django_tasks_database.view_dbtaskresult"],
+                    "django_tasks_database.view_dbtaskresult",
+                    # Sees when the periodic jobs ran and what they found (periodic/jobs.py).
+                    "periodic.view_periodicjob"],
     # Reads and exports the audit log; changes nothing.
     AUDITOR: ["accounts.view_auditevent", "accounts.export_auditevent", "bulletins.view_issuetransition"],
 }

@@ -2,6 +2,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.text import Truncator
 
 from .models import Entry, Issue, SiteSettings
@@ -45,8 +46,9 @@ class LatestIssuesFeed(Feed):
         return item.title
 
     def item_description(self, item):
+        """HTML (RSS description, Atom summary type="html"), so the plain text is escaped for HTML."""
         parts = [f"【{entry.section.name}】{entry.plain_text}" for entry in item.entries.all()]
-        return Truncator(" ".join(parts)).chars(SUMMARY_CHARS)
+        return escape(Truncator(" ".join(parts)).chars(SUMMARY_CHARS))
 
     def item_pubdate(self, item):
         return item.dated_at or item.published_at

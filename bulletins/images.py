@@ -7,8 +7,10 @@ and only the re-encoded pixels are written, so metadata (EXIF with GPS, comments
 anything hidden after or inside the image data are dropped. Animated GIFs keep their first frame.
 """
 
+import errno
 import io
 import os
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,17 +22,28 @@ from accounts import audit
 
 # Detected format -> (file extension, Pillow save options).
 FORMATS = {
-    "JPEG": ("jpg", {"quality": 85, "optimize": True}),
+    # No `optimize` for JPEG: Pillow then buffers one byte per pixel for a few per cent of size.
+    "JPEG": ("jpg", {"quality": 85}),
     "PNG": ("png", {"optimize": True}),
     "GIF": ("gif", {}),
     "WEBP": ("webp", {"quality": 85}),
 }
 # Markup that has no business inside an image; finding it means a polyglot, refused outright.
-_MARKUP = (b"<script", b"<html", b"<body", b"<iframe", b"<svg", b"<!doctype", b"<?php", b"<?xml-stylesheet")
+_MARKUP = re.compile(rb"<script|<html|<body|<iframe|<svg|<!doctype|<\?php|<\?xml-stylesheet", re.IGNORECASE)
+# A JPEG is decoded at 1/2 scale (libjpeg's DCT scaling, never the full pixels) when it is over
+# the pixel limit, so photographs up to JPEG_REDUCTION² times the limit are accepted, made smaller.
+JPEG_REDUCTION = 2
+# Pixels accepted per format, as (times, share) of max_pixels(): a WebP's pixels are held about
+# five times over while Pillow and libwebp decode and encode it. Measured: docs/benchmarks-sanitize.md.
+_PIXELS_OF = {"JPEG": (JPEG_REDUCTION**2, 1), "WEBP": (1, 5)}
 
 
 class ImageRejected(Exception):
-    """The upload is not an image we accept; the message says why, in Chinese."""
+    """The upload was not stored: not an image we accept, or (StorageFailed) not writable; in Chinese."""
+
+
+class StorageFailed(ImageRejected):
+    """The storage failed while writing (disk full, permissions, a backend down); nothing is left behind."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +63,14 @@ def max_bytes():
 
 
 def max_pixels():
-    return getattr(settings, "IMAGE_MAX_PIXELS", 40_000_000)
+    """Pixels decoded for one upload at most; with max_bytes() it bounds a worker's memory (docs/)."""
+    return getattr(settings, "IMAGE_MAX_PIXELS", 12_000_000)
+
+
+def max_pixels_of(fmt):
+    """The largest image, in pixels, accepted in that format."""
+    times, share = _PIXELS_OF.get(fmt, (1, 1))
+    return max_pixels() * times // share
 
 
 def may_upload(user):
@@ -102,7 +122,7 @@ def prepare_image(upload):
     detected = sniff_format(data[:16])
     if detected is None:
         raise ImageRejected("只能上传 JPEG、PNG、GIF 或 WebP 格式的图片（按文件内容识别，改扩展名无效）。")
-    if any(marker in data.lower() for marker in _MARKUP):
+    if _MARKUP.search(data):
         raise ImageRejected("文件中夹带了网页或脚本代码，不能作为图片上传。")
 
     damaged = ImageRejected("图片文件已损坏或不完整，无法读取，请重新导出后再上传。")
@@ -111,14 +131,15 @@ def prepare_image(upload):
         with Image.open(io.BytesIO(data), formats=[detected]) as probe:
             if probe.format != detected:
                 raise damaged
-            _check_pixels(probe.size)
+            _check_pixels(probe.size, detected)
             probe.verify()
         with Image.open(io.BytesIO(data), formats=[detected]) as image:
             image.seek(0)
+            _decode_reduced(image)
             image.load()
             content = _reencode(image, detected)
     except Image.DecompressionBombError:
-        raise ImageRejected(_too_many_pixels_message()) from None
+        raise ImageRejected(_too_many_pixels_message(detected)) from None
     except ImageRejected:
         raise
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, MemoryError):
@@ -128,21 +149,29 @@ def prepare_image(upload):
     return PreparedImage(content=content, format=detected, width=width, height=height)
 
 
-def _too_many_pixels_message():
-    return f"图片像素过多：不能超过 {max_pixels() // 10_000} 万像素（宽×高），请缩小尺寸后再上传。"
+def _too_many_pixels_message(fmt):
+    return f"图片像素过多：不能超过 {max_pixels_of(fmt) // 10_000} 万像素（宽×高），请缩小尺寸后再上传。"
 
 
-def _check_pixels(size):
+def _check_pixels(size, fmt):
     width, height = size
     if width <= 0 or height <= 0:
         raise ImageRejected("图片文件已损坏或不完整，无法读取，请重新导出后再上传。")
-    if width * height > max_pixels():
-        raise ImageRejected(_too_many_pixels_message())
+    if width * height > max_pixels_of(fmt):
+        raise ImageRejected(_too_many_pixels_message(fmt))
+
+
+def _decode_reduced(image):
+    """Have libjpeg decode a JPEG over the pixel limit at 1/2 scale instead of in full."""
+    width, height = image.size
+    if image.format == "JPEG" and width * height > max_pixels():
+        image.draft(None, (-(-width // JPEG_REDUCTION), -(-height // JPEG_REDUCTION)))
 
 
 def _reencode(image, fmt):
     """Fresh pixels in a fresh file: orientation applied, every piece of metadata left behind."""
-    upright = ImageOps.exif_transpose(image)
+    ImageOps.exif_transpose(image, in_place=True)  # a copy would double the memory
+    upright = image
     keep = {key: upright.info[key] for key in ("transparency",) if key in upright.info}
     upright.info = keep
     if fmt == "JPEG" and upright.mode not in ("L", "RGB", "CMYK"):
@@ -192,7 +221,11 @@ def store_image(upload, *, alt_text, by, request=None):
     from bulletins.models import EntryImage
 
     image = EntryImage(alt_text=alt_text, original_name=os.path.basename(getattr(upload, "name", "") or "")[:200])
-    return save_prepared(image, prepared, by=by, request=request)
+    try:
+        return save_prepared(image, prepared, by=by, request=request)
+    except StorageFailed as error:
+        refuse(upload, error, by=by, request=request)
+        raise
 
 
 def save_prepared(image, prepared, *, by, request=None):
@@ -200,7 +233,7 @@ def save_prepared(image, prepared, *, by, request=None):
     image.uploaded_by = by
     image.width, image.height = prepared.width, prepared.height
     image.size = len(prepared.content)
-    image.file.save(f"upload.{prepared.extension}", ContentFile(prepared.content), save=False)
+    image.file = _write(image, prepared)
     try:
         with transaction.atomic():
             image.save()
@@ -209,3 +242,34 @@ def save_prepared(image, prepared, *, by, request=None):
         image.file.delete(save=False)
         raise
     return image
+
+
+def _write(image, prepared):
+    """Write the bytes under a fresh random name; on any storage error remove what was written.
+
+    Raises StorageFailed with a Chinese message; the caller audits it (outside any transaction
+    that the failure rolls back).
+    """
+    field = image.file.field
+    name = field.generate_filename(image, f"upload.{prepared.extension}")
+    try:
+        return field.storage.save(name, ContentFile(prepared.content), max_length=field.max_length)
+    except Exception as error:
+        _remove_partial(field.storage, name)
+        raise StorageFailed(_storage_message(error)) from error
+
+
+def _remove_partial(storage, name):
+    try:
+        if storage.exists(name):
+            storage.delete(name)
+    except Exception:  # noqa: BLE001 -- the storage is already failing; the original error matters
+        pass
+
+
+def _storage_message(error):
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        reason = "服务器存储空间已满"
+    else:
+        reason = "服务器暂时无法写入文件"
+    return f"图片没有保存：{reason}。请稍后再试；如果反复出现，请联系系统管理员。"

@@ -52,9 +52,7 @@ def _next_publish_time(now):
     """The next scheduled publish time after `now`, as a subquery so a bump is one statement."""
     from .models import Issue
 
-    return Subquery(
-        Issue.objects.scheduled(now).order_by("published_at").values("published_at")[:1]
-    )
+    return Subquery(Issue.objects.scheduled(now).order_by("published_at").values("published_at")[:1])
 
 
 def _generation_row():

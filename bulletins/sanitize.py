@@ -1,9 +1,21 @@
-"""Server-side sanitising of entry HTML: whatever the editor sent, only this survives."""
+"""Server-side sanitising of entry HTML: whatever the editor sent, only this survives.
+
+nh3 (html5ever) slows down with the square of the nesting depth, so a body is measured
+first, in one linear pass, and refused above MAX_BODY_CHARS or MAX_BODY_DEPTH; only a
+body within both limits reaches nh3. Every path that stores an entry body goes through
+`sanitize_html` (Entry.save), and the entry forms call `check_body` for a form error.
+"""
 
 import html
 import re
 
 import nh3
+from django.core.exceptions import ValidationError
+
+# A real entry is a few hundred to a few thousand characters (a whole issue about 3 000), nested three to six deep
+# (table > tbody > tr > td > p > strong). Both limits are far above that; see the README.
+MAX_BODY_CHARS = 50_000
+MAX_BODY_DEPTH = 50
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "b", "em", "i", "u", "s", "sub", "sup",
@@ -17,21 +29,113 @@ ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+# Removed together with their text: none of it was meant to be read as part of the entry.
+REMOVED_WITH_CONTENT = {
+    "script", "style", "iframe", "object", "embed", "form", "noscript", "noembed", "noframes",
+    "textarea", "button", "select", "option", "optgroup", "template", "title", "xmp",
+}
+
+# Elements that never hold children.
+_VOID = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "image", "input", "keygen", "link",
+    "meta", "param", "source", "track", "wbr", "basefont", "bgsound", "frame",
+})
+# Elements the parser inserts when a table is written without them, outermost first: a start tag
+# gets each (implied element, unless the innermost open element is one of these) in turn.
+_ROW_GROUPS = ("tbody", "thead", "tfoot", "*tbody")
+_IMPLIED = {
+    "tr": [("*tbody", _ROW_GROUPS)],
+    "td": [("*tbody", (*_ROW_GROUPS, "tr", "*tr")), ("*tr", ("tr", "*tr"))],
+    "th": [("*tbody", (*_ROW_GROUPS, "tr", "*tr")), ("*tr", ("tr", "*tr"))],
+    "col": [("*colgroup", ("colgroup", "*colgroup"))],
+}
+# Every tag as the HTML tokenizer starts one: "<" or "</" and an ASCII letter.
+_TAG_START = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*)")
 
 _BLOCK_END = re.compile(r"</(p|li|h3|h4|blockquote|tr)>|<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
+class BodyRejected(ValidationError):
+    """An entry body too long or too deeply nested to be sanitised safely."""
+
+
+def nesting_depth(value, *, stop_above=None):
+    """The deepest nesting of elements in `value`, in one linear pass; never less than a parser builds.
+
+    Only an end tag that closes the innermost open element closes anything here. An HTML parser
+    closes more (implied and misnested end tags) but never less, and what it reopens (formatting
+    elements after a misnested end tag) it had closed first; so a body that is well formed, as
+    CKEditor writes it, counts its real depth and any other counts at least that. The parser
+    also adds elements: a table row without its tbody, a cell without its row (counted here as
+    implied, closed with their table), and `</p>` alone, an empty paragraph (one level more).
+    Stops early once the depth exceeds `stop_above`.
+    """
+    stack = []
+    deepest = 0
+    for closing, name in _TAG_START.findall(value.lower()):
+        if closing:
+            if _close(stack, name):
+                continue
+            depth = len(stack) + 1
+        elif name in _VOID:
+            continue
+        else:
+            for implied, present in _IMPLIED.get(name, ()):
+                if not stack or stack[-1] not in present:
+                    stack.append(implied)
+            stack.append(name)
+            depth = len(stack)
+        if depth > deepest:
+            deepest = depth
+            if stop_above is not None and deepest > stop_above:
+                return deepest
+    return deepest
+
+
+def _close(stack, name):
+    """Pop the element `name` if it is the innermost (above it at most the parser's implied ones)."""
+    top = len(stack) - 1
+    if top >= 0 and stack[top] in (name, "*" + name):
+        stack.pop()
+        return True
+    while top >= 0 and stack[top].startswith("*"):
+        top -= 1
+    if top >= 0 and top < len(stack) - 1 and stack[top] == name:
+        del stack[top:]
+        return True
+    return False
+
+
+def check_body(value):
+    """Refuse, with a message saying what to fix, a body over the size or nesting limit."""
+    value = value or ""
+    if len(value) > MAX_BODY_CHARS:
+        raise BodyRejected(
+            f"条目正文过长（{len(value)}字符，超过{MAX_BODY_CHARS}字符），请删减内容或拆分为几个条目。",
+            code="body_too_long",
+        )
+    if nesting_depth(value, stop_above=MAX_BODY_DEPTH) > MAX_BODY_DEPTH:
+        raise BodyRejected(
+            f"条目正文嵌套层级过深（超过{MAX_BODY_DEPTH}层），请去掉多余的嵌套格式（如层层套用的列表、加粗）后再保存。",
+            code="body_too_deep",
+        )
+
+
 def sanitize_html(value):
-    """Keep the allowlisted tags and attributes; drop scripts, styles, handlers, unsafe URLs."""
+    """Keep the allowlisted tags and attributes; drop scripts, styles, handlers, unsafe URLs.
+
+    Raises BodyRejected (a ValidationError) for a body over the limits, before nh3 sees it.
+    """
+    check_body(value)
     return nh3.clean(
         value or "",
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
-        clean_content_tags={"script", "style"},
+        clean_content_tags=REMOVED_WITH_CONTENT,
         strip_comments=True,
     ).strip()
 

@@ -81,7 +81,10 @@ def _issue_for(request, year, number):
 
 
 def _withdrawn(request, issue):
-    return render(request, "410.html", {"issue": issue}, status=410)
+    response = render(request, "410.html", {"issue": issue}, status=410)
+    # A withdrawn issue may be reissued under the same URL: browsers must ask again.
+    patch_cache_control(response, no_cache=True)
+    return response
 
 
 def _render_issue(request, year, number, template):

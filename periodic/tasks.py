@@ -54,3 +54,13 @@ def check_integrity():
         logger.error("integrity check: %d image files missing from storage", len(missing))
     finished("check_integrity", PeriodicJob.Outcome.PROBLEMS if missing else PeriodicJob.Outcome.OK, "\n".join(lines))
     return {"reindexed": reindexed, "missing_images": len(missing)}
+
+
+@task()
+def purge_recycle_bin():
+    """The recycle bin also purges itself whenever it is used; this covers a bin nobody opens."""
+    from bulletins.recycle_bin import purge_expired
+
+    purged = purge_expired()
+    finished("purge_recycle_bin", PeriodicJob.Outcome.OK, f"清除满 30 天的已删除期刊 {purged} 期。")
+    return purged

@@ -138,6 +138,9 @@ ROWS = [
      lambda w: "/admin/django_tasks_database/dbtaskresult/", None, {ADMINISTRATOR, SUPERUSER}),
     ("GET", "admin:django_tasks_database_dbtaskresult_add", lambda w: "/admin/django_tasks_database/dbtaskresult/add/",
      None, set()),
+    ("GET", "admin:periodic_periodicjob_changelist", lambda w: "/admin/periodic/periodicjob/", None,
+     {ADMINISTRATOR, SUPERUSER}),
+    ("GET", "admin:periodic_periodicjob_add", lambda w: "/admin/periodic/periodicjob/add/", None, set()),
     # Accounts: the administrator only
     ("GET", "admin:accounts_user_changelist", lambda w: "/admin/accounts/user/", None, {ADMINISTRATOR, SUPERUSER}),
     ("GET", "admin:accounts_user_add", lambda w: "/admin/accounts/user/add/", None, {ADMINISTRATOR, SUPERUSER}),

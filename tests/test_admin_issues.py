@@ -1,6 +1,7 @@
 import pytest
 
 from bulletins.models import Issue, Section
+from bulletins.sanitize import MAX_BODY_DEPTH
 
 from .factories import make_user
 
@@ -76,3 +77,20 @@ def test_ckeditor_scripts_stay_in_the_admin(superuser_client, client):
     assert "ckeditor/ckeditor.js" in admin_client.get("/admin/bulletins/issue/add/").content.decode()
     client.logout()
     assert "ckeditor" not in client.get("/").content.decode()
+
+
+def test_admin_refuses_a_deeply_nested_entry_body_with_a_chinese_message(superuser_client):
+    client, _ = superuser_client
+    data = {
+        "year": "2024", "number": "4", "title": "", "source": "", "status": "draft",
+        **_inline_management("entries", 1),
+        "entries-0-section": str(Section.objects.get(name="领导活动").pk),
+        "entries-0-order": "1",
+        "entries-0-date_text": "近日",
+        "entries-0-event_date": "",
+        "entries-0-body": "<div>" * 1000 + "文" + "</div>" * 1000,
+    }
+    response = client.post("/admin/bulletins/issue/add/", data)
+    assert response.status_code == 200
+    assert f"条目正文嵌套层级过深（超过{MAX_BODY_DEPTH}层）" in response.content.decode()
+    assert not Issue.objects.filter(year=2024, number=4).exists()

@@ -41,3 +41,13 @@ def test_editable_page_still_offers_the_editor(client):
     client.force_login(make_staff("编辑"))
     html = client.get(reverse("admin:bulletins_issue_change", args=[issue.pk])).content.decode()
     assert 'name="entries-0-body"' in html
+
+
+def test_read_only_issue_page_shows_the_issue_date(client):
+    import datetime
+
+    issue = make_issue(status=Issue.Status.IN_REVIEW, dated_at=datetime.datetime(2023, 4, 13, 2, 30, tzinfo=datetime.UTC))
+    client.force_login(make_staff("编辑"))
+    response = client.get(reverse("admin:bulletins_issue_change", args=[issue.pk]))
+    assert response.status_code == 200
+    assert "刊期日期" in response.content.decode()

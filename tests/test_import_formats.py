@@ -213,3 +213,13 @@ def test_word_export_imports_back_as_the_same_issue_with_its_distribution():
     assert timezone.localdate(issue.dated_at) == before["date"]
     assert issue.distribution() == before["distribution"]
     assert entries == before["entries"]
+
+
+def test_html_page_nested_thousands_deep_is_read_in_one_pass():
+    depth = 5000
+    html = (
+        "<html><body><div class='nav'>首页</div>" + "<div>" * depth
+        + "<p>2023年文明城市创建(第13期)</p><p>【领导活动】</p><p>●近日,好。</p>"
+        + "</div>" * depth + "</body></html>"
+    )
+    assert extract_text(html.encode(), filename="13.html") == "2023年文明城市创建(第13期)\n【领导活动】\n●近日,好。"

@@ -11,6 +11,7 @@ from bulletins.importer.readers import decode_text
 from bulletins.importer.writer import import_issue
 from bulletins.models import Entry, Issue, Section
 from bulletins.sample_registry import load_sample_registry
+from bulletins.sanitize import MAX_BODY_CHARS
 
 from .samples import SAMPLE_PATH, sample_text, small_issue
 
@@ -187,6 +188,15 @@ def test_text_that_is_not_utf8_is_refused_naming_the_line():
         decode_text(data, filename="e.txt")
     assert error.value.line == 3
     assert "不是UTF-8编码" in str(error.value) and "e.txt" in str(error.value)
+
+
+def test_an_entry_over_the_body_limit_is_refused_naming_its_line_and_nothing_is_written():
+    text = small_issue(sections={"领导活动": ["●近日,好。", "●近日," + "长" * MAX_BODY_CHARS]})
+    with pytest.raises(ImportFailed) as error:
+        import_issue(parse_text(text, filename="long.txt"))
+    assert error.value.line == 8
+    assert "条目正文过长" in str(error.value) and "long.txt" in str(error.value)
+    assert not Issue.objects.exists()
 
 
 # Writing to the database

@@ -82,3 +82,12 @@ def test_data_migration_dates_existing_issues_by_their_publish_time_and_leaves_d
     assert dates[out.pk] == published_at
     assert dates[draft.pk] is None
     assert dates[withdrawn.pk] == Issue.objects.get(pk=withdrawn.pk).created_at
+
+
+def test_saving_the_issue_form_unchanged_keeps_the_seconds_of_the_issue_date(client):
+    from django.urls import reverse
+
+    issue = import_issue(parse_text(ARCHIVE_FILE.replace("10:30:00", "10:30:37")))
+    client.force_login(make_staff("编辑"))
+    html = client.get(reverse("admin:bulletins_issue_change", args=[issue.pk])).content.decode()
+    assert 'value="10:30:37"' in html

@@ -5,6 +5,7 @@ moto's standalone server stands in for the real object store (MinIO, OSS, COS, O
 import io
 import random
 import uuid
+import zipfile
 
 import docx
 import pytest
@@ -122,12 +123,16 @@ def test_the_editors_image_browser_lists_images_from_the_bucket(client, editor, 
 
 
 @needs_moto
-def test_word_export_works_with_images_in_the_bucket(client, editor, bucket):
+def test_word_export_embeds_the_picture_read_from_the_bucket(client, editor, bucket):
     image, _ = _upload(client, editor, alt_text="志愿者在公交站台")
     issue = make_published_issue(year=2023, number=13)
-    make_entry(issue, body=f'<p>近日活动。<img src="{image.url}" alt="志愿者在公交站台"></p>')
-    text = "\n".join(p.text for p in docx.Document(io.BytesIO(issue_to_docx(issue))).paragraphs)
-    assert "［图片：志愿者在公交站台］" in text
+    make_entry(issue, body=f'<p>近日活动。</p><p><img src="{image.url}" alt="志愿者在公交站台"></p>')
+    data = issue_to_docx(issue)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        pictures = [package.read(name) for name in package.namelist() if name.startswith("word/media/")]
+    assert pictures == [_object(bucket, image.file.name)]
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    assert "志愿者在公交站台" in text
 
 
 def test_local_media_is_served_with_the_same_headers(client, settings, tmp_path, editor):

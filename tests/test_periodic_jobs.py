@@ -12,7 +12,7 @@ from bulletins.models import EntryImage, EntrySearchIndex
 from periodic.jobs import enqueue_due_jobs
 from periodic.models import PeriodicJob
 
-from .factories import make_audit_event, make_entry, make_published_issue, make_user
+from .factories import make_audit_event, make_entry, make_issue, make_published_issue, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def test_a_due_job_is_enqueued_by_only_one_of_several_servers(retention):
     now = timezone.now()
     first = enqueue_due_jobs(now=now, by="server-a:1")
     second = enqueue_due_jobs(now=now, by="server-b:1")
-    assert sorted(first) == ["check_integrity", "prune_audit_log"]
+    assert sorted(first) == ["check_integrity", "prune_audit_log", "purge_recycle_bin"]
     assert second == []
     assert set(PeriodicJob.objects.values_list("claimed_by", flat=True)) == {"server-a:1"}
 
@@ -37,11 +37,11 @@ def test_a_job_is_due_again_after_its_interval(retention):
     now = timezone.now()
     enqueue_due_jobs(now=now, by="a")
     assert enqueue_due_jobs(now=now + DAY / 2, by="b") == []
-    assert sorted(enqueue_due_jobs(now=now + DAY, by="b")) == ["check_integrity", "prune_audit_log"]
+    assert sorted(enqueue_due_jobs(now=now + DAY, by="b")) == ["check_integrity", "prune_audit_log", "purge_recycle_bin"]
 
 
 def test_audit_pruning_is_off_unless_a_retention_is_set():
-    assert enqueue_due_jobs(by="a") == ["check_integrity"]
+    assert "prune_audit_log" not in enqueue_due_jobs(by="a")
 
 
 def test_the_pruning_job_deletes_only_records_past_the_retention(retention):
@@ -79,6 +79,19 @@ def test_the_integrity_check_reports_image_files_missing_from_storage(settings, 
     job = PeriodicJob.objects.get(name="check_integrity")
     assert job.outcome == PeriodicJob.Outcome.PROBLEMS
     assert "0123456789abcdef0123456789abcdef.jpg" in job.message
+
+
+def test_the_recycle_bin_job_purges_issues_deleted_more_than_30_days_ago():
+    from bulletins.models import DeletedIssue
+    from bulletins.recycle_bin import keep
+
+    old, recent = make_issue(year=2023, number=30), make_issue(year=2023, number=31)
+    kept = [keep(issue, by=make_user()) for issue in (old, recent)]
+    for deleted, age in zip(kept, (31 * DAY, DAY)):
+        DeletedIssue.objects.filter(pk=deleted.pk).update(deleted_at=timezone.now() - age)
+    enqueue_due_jobs(by="a")
+    assert list(DeletedIssue.objects.values_list("issue_id", flat=True)) == [recent.pk]
+    assert "1 期" in PeriodicJob.objects.get(name="purge_recycle_bin").message
 
 
 def test_the_scheduler_command_enqueues_due_jobs_once():

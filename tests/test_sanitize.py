@@ -1,6 +1,24 @@
+import random
+
+import nh3
 import pytest
 
-from bulletins.sanitize import html_to_text, paragraphs_to_html, sanitize_html
+from bulletins.models import Entry, Issue, Section
+from bulletins.sanitize import (
+    MAX_BODY_CHARS,
+    MAX_BODY_DEPTH,
+    BodyRejected,
+    check_body,
+    html_to_text,
+    nesting_depth,
+    paragraphs_to_html,
+    sanitize_html,
+)
+
+
+@pytest.fixture
+def make_entry_parts(db):
+    return Issue.objects.create(year=2024, number=7), Section.objects.get(name="领导活动")
 
 
 @pytest.mark.parametrize(
@@ -55,3 +73,95 @@ def test_plain_text_keeps_one_paragraph_per_line():
 
 def test_imported_paragraphs_are_escaped():
     assert paragraphs_to_html(["<b>不是标签</b>", " "]) == "<p>&lt;b&gt;不是标签&lt;/b&gt;</p>"
+
+
+# Bounded input: refused before nh3 runs, with a message saying what to fix
+
+
+def test_a_megabyte_of_nested_divs_is_refused_as_too_long():
+    body = "<div>" * 200_000 + "文" + "</div>" * 200_000
+    with pytest.raises(BodyRejected) as refused:
+        sanitize_html(body)
+    assert refused.value.code == "body_too_long"
+    assert f"条目正文过长（{len(body)}字符，超过{MAX_BODY_CHARS}字符）" in refused.value.messages[0]
+
+
+def test_a_thousand_nested_bold_tags_are_refused_as_too_deep():
+    body = "<b>" * 1000 + "文" + "</b>" * 1000
+    assert len(body) < MAX_BODY_CHARS
+    with pytest.raises(BodyRejected) as refused:
+        sanitize_html(body)
+    assert refused.value.messages == [
+        f"条目正文嵌套层级过深（超过{MAX_BODY_DEPTH}层），请去掉多余的嵌套格式（如层层套用的列表、加粗）后再保存。"
+    ]
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "<ul><li>",  # lists inside lists
+        "<div></span>",  # end tags of elements that are not open close nothing
+        "<DIV title='>'>",  # upper case, a '>' inside an attribute
+        "<p><b x=1></p>",  # a formatting element closed by someone else's end tag is reopened
+        "<b><div></b>",  # the adoption agency moves elements, it does not remove them
+        "<div><table><tr><td></div>",  # an end tag does not reach past a table cell
+        "<table><td>",  # the parser adds the tbody and the row
+        "<div></p>",  # </p> alone is an empty paragraph
+        "<table><tr><td>",
+    ],
+)
+def test_nesting_over_the_limit_is_refused_however_it_is_written(unit):
+    with pytest.raises(BodyRejected):
+        check_body(unit * (MAX_BODY_DEPTH + 1))
+
+
+def test_a_body_at_the_limits_is_accepted():
+    nested = "<ul><li>" * (MAX_BODY_DEPTH // 2) + "文" + "</li></ul>" * (MAX_BODY_DEPTH // 2)
+    filler = "<p>文明城市创建</p>" * ((MAX_BODY_CHARS - len(nested)) // 13)
+    body = nested + filler
+    assert len(body) <= MAX_BODY_CHARS
+    assert sanitize_html(body).startswith("<ul><li><ul>")
+
+
+def test_well_formed_rich_formatting_counts_its_real_depth():
+    body = (
+        "<table><tbody><tr><td><p><strong><em>文</em></strong></p></td></tr></tbody></table>"
+        "<p>一</p><br><img src='/media/a.jpg' alt=''><p>二</p>"
+    )
+    assert nesting_depth(body) == 7
+
+
+def test_an_oversized_entry_is_refused_on_save(make_entry_parts):
+    issue, section = make_entry_parts
+    with pytest.raises(BodyRejected):
+        Entry.objects.create(issue=issue, section=section, body="<b>" * (MAX_BODY_DEPTH + 1))
+    assert not Entry.objects.exists()
+
+
+@pytest.mark.parametrize("tag", ["iframe", "object", "form", "noscript", "textarea", "button", "select", "title"])
+def test_text_inside_removed_elements_does_not_survive_as_text(tag):
+    assert sanitize_html(f"<p>好</p><{tag}>藏起来的字</{tag}><p>的</p>") == "<p>好</p><p>的</p>"
+
+
+def test_text_inside_a_removed_option_does_not_survive():
+    assert "选项" not in sanitize_html("<p>好<option>选项</option></p>")
+
+
+FUZZ_TAGS = [
+    "div", "p", "b", "i", "span", "ul", "ol", "li", "table", "tbody", "tr", "td", "th", "caption", "col",
+    "a", "em", "strong", "blockquote", "h3", "font", "button", "dd", "dl", "object", "select", "option",
+    "form", "nobr", "code", "svg", "math", "mi", "desc", "foreignObject", "template", "pre", "u", "small",
+    "center", "applet", "marquee", "address", "br", "img", "textarea", "title",
+]
+
+
+def test_the_count_is_never_below_the_depth_the_html_parser_builds():
+    """Random tag soup: html5ever's tree (nh3 keeping every tag, serialised well formed) is never deeper."""
+    pick = random.Random(10)
+    for _ in range(400):
+        soup = "".join(
+            pick.choice([f"<{tag}>", f"<{tag} x={pick.randint(1, 2)}>", f"</{tag}>", f"</{tag}>", "t"])
+            for tag in pick.choices(FUZZ_TAGS, k=pick.randint(5, 120))
+        )
+        built = nh3.clean(soup, tags={tag.lower() for tag in FUZZ_TAGS}, attributes={}, clean_content_tags=set())
+        assert nesting_depth(soup) >= nesting_depth(built), soup

@@ -184,3 +184,27 @@ def public_templates():
 def test_public_template_has_no_inline_script_or_style(template):
     text = template.read_text(encoding="utf-8")
     assert not INLINE_SCRIPT.search(text) and not INLINE_STYLE.search(text)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/feed/", "/admin/login/", "/no-such-page/", "/static/css/site.css"])
+def test_every_response_sends_permissions_and_resource_policies(client, path):
+    response = client.get(path)
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+
+
+@pytest.mark.django_db
+def test_a_page_from_the_public_cache_keeps_the_policies(client):
+    client.get("/")
+    response = client.get("/")
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert response["Permissions-Policy"] == settings.PERMISSIONS_POLICY
+
+
+@pytest.mark.django_db
+def test_admin_framing_policy_agrees_with_x_frame_options(client):
+    client.force_login(make_staff(EDITOR))
+    response = client.get("/admin/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert csp(response)["frame-ancestors"] == ["'none'"]

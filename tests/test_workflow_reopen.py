@@ -200,3 +200,20 @@ def test_reopen_button_is_offered_to_a_signer_on_a_withdrawn_issue(client, withd
     url = reverse("admin:bulletins_issue_transition", args=[withdrawn.pk, "reopen"])
     client.post(url, {"version": withdrawn.version, "comment": "更正领导职务"})
     assert Issue.objects.get(pk=withdrawn.pk).status == Status.DRAFT
+
+
+def test_a_reader_who_saw_the_withdrawal_notice_sees_the_republished_issue(client, withdrawn, signer):
+    assert client.get("/issues/2023/13/").status_code == 410
+    workflow.reopen(withdrawn, by=signer, reason="更正领导职务")
+    assert client.get("/issues/2023/13/").status_code == 410
+    workflow.submit(withdrawn, by=make_staff(EDITOR))
+    workflow.pass_review(withdrawn, by=make_staff(REVIEWER))
+    workflow.publish(withdrawn, by=signer, correction_note="更正。")
+    response = client.get("/issues/2023/13/")
+    assert response.status_code == 200
+
+
+def test_withdrawal_notice_must_be_revalidated_by_browsers(client, withdrawn):
+    response = client.get("/issues/2023/13/")
+    assert response.status_code == 410
+    assert "no-cache" in response["Cache-Control"]

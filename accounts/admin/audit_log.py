@@ -1,7 +1,5 @@
 """The audit log for the 审计员: browse, filter, export as CSV; nobody changes or deletes it."""
 
-import csv
-
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
@@ -10,6 +8,7 @@ from django.utils import timezone
 
 from accounts.audit import action_label, object_type_label, record
 from accounts.models import AuditEvent
+from wenming import spreadsheet
 
 CSV_COLUMNS = ["时间", "用户名", "客户端地址", "操作", "对象类型", "对象ID", "对象", "结果", "详情"]
 
@@ -33,7 +32,7 @@ class ActionFilter(admin.SimpleListFilter):
 
 def csv_rows(events):
     yield "\ufeff"  # a byte-order mark, so Excel reads the file as UTF-8
-    writer = csv.writer(_Echo())
+    writer = spreadsheet.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
     for event in events.iterator(chunk_size=2000):
         yield writer.writerow([

@@ -7,9 +7,9 @@ workspace, not a catalogue, and an image already in a published entry is found t
 import os
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
@@ -32,7 +32,10 @@ class EntryImageUploadForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["upload"].help_text = (
             f"JPEG、PNG、GIF 或 WebP，不超过 {images.max_bytes() // (1024 * 1024)} MB、"
-            f"{images.max_pixels() // 10_000} 万像素。"
+            f"PNG、GIF 不超过 {images.max_pixels_of('PNG') // 10_000} 万像素，"
+            f"WebP 不超过 {images.max_pixels_of('WEBP') // 10_000} 万像素，"
+            f"JPEG 照片不超过 {images.max_pixels_of('JPEG') // 10_000} 万像素"
+            f"（超过 {images.max_pixels() // 10_000} 万像素时保存为长宽各一半）。"
             "保存时会重新编码，去除 EXIF（含拍摄地点）等信息；动图只保留第一帧。"
         )
 
@@ -68,6 +71,14 @@ class EntryImageAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, **kwargs)
         form.request = request
         return form
+
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except images.StorageFailed as error:  # after the view's transaction was rolled back
+            images.refuse(request.FILES.get("upload"), error, by=request.user, request=request)
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(request.path)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -139,16 +150,17 @@ class EntryImageAdmin(admin.ModelAdmin):
 
 @require_POST
 def _ckeditor_upload(request):
-    def failure(message, status):
+    # CKEditor shows the JSON's message only with a 2xx status (otherwise its own "HTTP error").
+    def failure(message, status=200):
         return JsonResponse({"uploaded": 0, "error": {"message": message}}, status=status)
 
     if not images.may_upload(request.user):
         return failure("您没有上传图片的权限。", 403)
     upload = request.FILES.get("upload")
     if upload is None:
-        return failure("没有收到文件，请选择一张图片。", 400)
+        return failure("没有收到文件，请选择一张图片。")
     try:
         image = images.store_image(upload, alt_text=request.POST.get("alt_text", ""), by=request.user, request=request)
     except images.ImageRejected as error:
-        return failure(str(error), 400)
+        return failure(str(error))
     return JsonResponse({"uploaded": 1, "fileName": os.path.basename(image.file.name), "url": image.url})

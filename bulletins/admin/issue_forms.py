@@ -40,6 +40,9 @@ class IssueForm(IssueVersionGuard, forms.ModelForm):
         self.conflict = None
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
+        widgets = getattr(self.fields["dated_at"].widget, "widgets", ()) if "dated_at" in self.fields else ()
+        for time_widget in widgets[1:]:
+            time_widget.format = "%H:%M:%S"  # the zh-hans default drops the seconds of an imported 时间
 
     def clean(self):
         cleaned = super().clean()

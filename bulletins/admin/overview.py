@@ -1,6 +1,5 @@
 """概览 for the creation office: entries per unit, section and month; units not reported lately."""
 
-import csv
 import datetime
 from urllib.parse import urlencode
 
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from bulletins import overview
 from bulletins.svg_charts import bar_chart
+from wenming import spreadsheet
 
 from .export import attachment_header
 from .permissions import require_view_issue
@@ -60,7 +60,7 @@ def _rows(key, issues, start, end):
 def _csv_response(rows, header, name):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response.write("\ufeff")  # so that Excel reads the file as UTF-8
-    writer = csv.writer(response)
+    writer = spreadsheet.writer(response)
     writer.writerow(header)
     writer.writerows(rows)
     response["Content-Disposition"] = attachment_header(name, name)

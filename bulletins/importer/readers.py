@@ -102,26 +102,56 @@ def decode_html(data):
         return data.decode("gb18030", errors="replace")
 
 
+def _is_furniture(tag):
+    if tag.name in HTML_FURNITURE_TAGS:
+        return True
+    classes = tag.get("class") or []
+    if isinstance(classes, str):
+        classes = classes.split()
+    names = [*classes, " ".join(classes)]
+    return any(
+        name and (HTML_FURNITURE_CLASS.search(name) or HTML_SHARE_CLASS.search(name)) for name in names
+    ) or bool(HTML_FURNITURE_CLASS.search(tag.get("id") or ""))
+
+
+def _article_text(root):
+    """The text under `root` without furniture, a line break around each block and at each <br>.
+
+    An explicit stack rather than recursion or bs4's insert_before/after (which rescan the
+    subtree each time): one pass, linear in the page however deeply it nests.
+    """
+    from bs4 import NavigableString, Tag
+    from bs4.element import PreformattedString
+
+    parts = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, Tag):
+            if isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
+                parts.append(str(node))
+            elif node == "\n":  # the closing marker of a block, pushed below
+                parts.append(node)
+            continue
+        if node is not root and _is_furniture(node):
+            continue
+        if node.name == "br":
+            parts.append("\n")
+            continue
+        block = node.name in HTML_BLOCK_TAGS
+        if block:
+            parts.append("\n")
+            stack.append("\n")
+        stack.extend(reversed(node.contents))
+    return "".join(parts)
+
+
 def html_to_text(data, *, filename=""):
     """The article text of a saved page of the old site, without its header, navigation and footer."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(decode_html(data), "lxml")
-    for tag in soup.find_all(HTML_FURNITURE_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(attrs={"class": HTML_FURNITURE_CLASS}):
-        tag.decompose()
-    for tag in soup.find_all(attrs={"id": HTML_FURNITURE_CLASS}):
-        tag.decompose()
-    for tag in soup.find_all(attrs={"class": HTML_SHARE_CLASS}):
-        tag.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for tag in soup.find_all(HTML_BLOCK_TAGS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    root = soup.body or soup
-    text = root.get_text("")
+    text = _article_text(soup.body or soup)
     lines = [line.strip("\u3000\u00a0 \t\r") for line in text.splitlines()]
     lines = [line for line in lines if line]
     if not lines:

@@ -8,7 +8,7 @@ from django.db.models import Max
 from accounts import audit
 from bulletins.linking import Registry, find_mentions
 from bulletins.models import Entry, EntryPerson, Issue, Section
-from bulletins.sanitize import paragraphs_to_html
+from bulletins.sanitize import BodyRejected, paragraphs_to_html
 
 from .errors import DuplicateIssue, ImportFailed
 from .parser import SHANGHAI
@@ -107,11 +107,14 @@ def _write_entries(issue, parsed, registry):
         section = section_for(parsed_section.name, catalogue)
         catalogue[section.name] = section
         for order, parsed_entry in enumerate(parsed_section.entries, start=1):
-            entry = Entry.objects.create(
-                issue=issue, section=section, order=order,
-                body=paragraphs_to_html(parsed_entry.paragraphs),
-                date_text=parsed_entry.date_text[:20], event_date=parsed_entry.event_date,
-            )
+            try:
+                entry = Entry.objects.create(
+                    issue=issue, section=section, order=order,
+                    body=paragraphs_to_html(parsed_entry.paragraphs),
+                    date_text=parsed_entry.date_text[:20], event_date=parsed_entry.event_date,
+                )
+            except BodyRejected as error:
+                raise ImportFailed(error.messages[0], filename=parsed.filename, line=parsed_entry.line) from None
             count += 1
             mentions = find_mentions(entry.plain_text, registry)
             people += [

@@ -10,8 +10,8 @@ from .wording import WordRule
 from .workflow import IssueTransition
 
 __all__ = [
-    "DeletedIssue",
     "ContentGeneration",
+    "DeletedIssue",
     "Entry",
     "EntryImage",
     "EntryPerson",

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Permissions-Policy and Cross-Origin-Resource-Policy on every response, health checks included.
+    "wenming.middleware.SecurityHeadersMiddleware",
     # /healthz and /readyz for load balancers: before the HTTPS redirect, the host check and the session.
     "wenming.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -150,6 +152,16 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Sent on every response by wenming.middleware: no page may use these browser features, and no
+# other site may embed our pages, images or files.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
+        "microphone", "midi", "payment", "usb", "xr-spatial-tracking",
+    )
+)
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 
 # Content-Security-Policy: strict everywhere; accounts.middleware relaxes it under /admin/ only,
 # where CKEditor 4 and Django's admin need inline scripts and styles.
@@ -174,7 +186,9 @@ ADMIN_CONTENT_SECURITY_POLICY = {
     "img-src": ["'self'", "data:", "blob:"],
     "font-src": ["'self'", "data:"],
     "frame-src": ["'self'"],
-    "frame-ancestors": ["'self'"],
+    # As X_FRAME_OPTIONS = "DENY": the admin frames none of its own pages (CKEditor's editing
+    # area is an about:blank frame, which neither header governs).
+    "frame-ancestors": ["'none'"],
     "object-src": ["'none'"],
 }
 
@@ -269,10 +283,11 @@ CKEDITOR_CONFIGS = {
 # Uploaded images (bulletins/images.py): bytes per file, and pixels (width × height) checked from
 # the header before decoding, far below Pillow's decompression-bomb threshold (~179 megapixels).
 IMAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-IMAGE_MAX_PIXELS = 40_000_000
+IMAGE_MAX_PIXELS = 12_000_000  # decoded at most; a larger JPEG is decoded at half size (bulletins/images.py)
 
 # Periodic jobs (periodic/jobs.py), run once per cluster by `manage.py run_periodic_jobs` on any
 # number of servers. Audit records are pruned only when AUDIT_RETENTION_DAYS (≥ 180) is set.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "0"))
 AUDIT_PRUNE_EVERY_HOURS = float(os.environ.get("AUDIT_PRUNE_EVERY_HOURS", "24"))
 INTEGRITY_CHECK_EVERY_HOURS = float(os.environ.get("INTEGRITY_CHECK_EVERY_HOURS", "24"))
+RECYCLE_BIN_PURGE_EVERY_HOURS = float(os.environ.get("RECYCLE_BIN_PURGE_EVERY_HOURS", "24"))
