@@ -1,18 +1,41 @@
-# The two commands of the README: `make run` and `make test`.
+# The two commands of the README, `make run` and `make test`, and `make lock` for maintainers.
+#
+# requirements.lock      the runtime lock (servers, `make run`): every package pinned, with hashes.
+# requirements-dev.lock  the runtime lock plus the test and tool packages (`make test`), with hashes.
+# Both are generated from pyproject.toml by `make lock`; never edit them by hand.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
+RUNTIME_STAMP := $(VENV)/.runtime-$(shell cksum requirements.lock | cut -d' ' -f1)
+DEV_STAMP := $(VENV)/.dev-$(shell cksum requirements-dev.lock | cut -d' ' -f1)
 
-.PHONY: run test setup bench bench-proofreading clean
+# The lock tool, pinned, in a venv of its own (it is not a dependency of the project).
+UV_VERSION := 0.13.9
+TOOLS := .venv-tools
+UV := $(TOOLS)/bin/uv
+# Python 3.11.0 as the floor: the lock installs on any 3.11 (Debian 12 ships 3.11.2).
+UV_COMPILE := $(UV) pip compile pyproject.toml --quiet --generate-hashes --python-version 3.11 \
+	--python-platform x86_64-manylinux_2_28 --custom-compile-command "make lock"
 
-$(STAMP): requirements.lock
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	rm -f $(VENV)/.installed-*
+.PHONY: run test setup setup-dev lock bench bench-proofreading clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME_STAMP): requirements.lock | $(PY)
+	$(PIP_INSTALL) -r requirements.lock
+	rm -f $(VENV)/.runtime-*
 	touch $@
 
-setup: $(STAMP)
+$(DEV_STAMP): requirements-dev.lock | $(PY)
+	$(PIP_INSTALL) -r requirements-dev.lock
+	rm -f $(VENV)/.dev-*
+	touch $@
+
+setup: $(RUNTIME_STAMP)
+
+setup-dev: $(DEV_STAMP)
 
 run: setup
 	$(PY) manage.py migrate --noinput
@@ -22,19 +45,29 @@ run: setup
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: setup
+test: setup-dev
 	$(PY) -m pytest
+
+# Regenerate both locks from pyproject.toml (after adding or changing a dependency there, or after a
+# merge that touched either lock). Pins already in the locks are kept; `make lock UPGRADE=1` upgrades.
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+lock: $(UV)
+	$(UV_COMPILE) $(if $(UPGRADE),--upgrade) -o requirements.lock
+	$(UV_COMPILE) $(if $(UPGRADE),--upgrade) --extra test --constraint requirements.lock -o requirements-dev.lock
 
 # Load test on PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/wenming_bench);
 # generates 100 000 entries the first time, writes docs/benchmarks.md.
-bench: setup
+bench: setup-dev
 	$(PY) bench/run.py
 
 # Proofreading recall, precision and time on a generated corpus (bench/proofreading_corpus.py),
 # on a fresh PostgreSQL database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/wenming_bench_proofreading,
 # dropped and recreated); writes docs/benchmarks-proofreading.md.
-bench-proofreading: setup
+bench-proofreading: setup-dev
 	$(PY) bench/proofreading.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) $(TOOLS) db.sqlite3 staticfiles

@@ -83,23 +83,43 @@ class PasswordHistory(models.Model):
 
 
 class AuditEventQuerySet(models.QuerySet):
+    """Every ORM path that changes or deletes rows refuses; it is also the base manager's."""
+
     def update(self, *args, **kwargs):
         raise AuditLogIsAppendOnly()
 
     def delete(self, *args, **kwargs):
         raise AuditLogIsAppendOnly()
 
-    update_or_create = bulk_update = update
+    update_or_create = bulk_update = _update = _raw_delete = update
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """Each record is chained onto the one before, so they are appended one at a time."""
+        for obj in objs:
+            obj.save(using=self.db)
+        return objs
 
     def prune(self, *, older_than):
-        """Delete records created before `older_than`; only `prune_audit_log` calls this."""
+        """Delete the oldest records, created before `older_than`, as a prefix of the chain.
+
+        Only `prune_audit_log` calls this. The chain head's anchor becomes the hash the first kept
+        record points to, so `verify_audit_log` still accepts the shortened chain.
+        Returns the number deleted.
+        """
         from django.db import connection, transaction
 
+        from .audit_chain import locked_head
+
         with transaction.atomic():
+            head = locked_head(AuditChainHead)
+            first_kept = AuditEvent.objects.filter(created_at__gte=older_than).order_by("id").first()
+            doomed = self.all() if first_kept is None else self.filter(id__lt=first_kept.id)
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL wenming.audit_prune = 'on'")
-            deleted, _ = models.QuerySet.delete(self.filter(created_at__lt=older_than))
+            deleted = models.QuerySet._raw_delete(doomed, doomed.db)
+            head.anchor = first_kept.prev_hash if first_kept is not None else head.last_hash
+            head.save(update_fields=["anchor"])
         return deleted
 
 
@@ -122,12 +142,16 @@ class AuditEvent(models.Model):
     object_repr = models.CharField("对象", max_length=200, blank=True)
     outcome = models.CharField("结果", max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
     detail = models.TextField("详情", blank=True)
+    prev_hash = models.CharField("前一条哈希", max_length=64, blank=True, editable=False)
+    row_hash = models.CharField("本条哈希", max_length=64, blank=True, editable=False,
+                                help_text="本条内容与前一条哈希的 HMAC-SHA256，manage.py verify_audit_log 逐条核对。")
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = "审计记录"
         verbose_name_plural = "审计记录"
+        base_manager_name = "objects"
         ordering = ["-created_at", "-id"]
         permissions = [("export_auditevent", "导出审计记录")]
 
@@ -138,9 +162,23 @@ class AuditEvent(models.Model):
         return " ".join(part for part in [when, self.username, action_label(self.action)] if part)
 
     def save(self, *args, **kwargs):
+        from .audit_chain import append
+
         if not self._state.adding:
             raise AuditLogIsAppendOnly()
-        super().save(*args, **kwargs)
+        self._state.db = kwargs.get("using") or self._state.db
+        append(self, lambda: super(AuditEvent, self).save(*args, **kwargs))
 
     def delete(self, *args, **kwargs):
         raise AuditLogIsAppendOnly()
+
+
+class AuditChainHead(models.Model):
+    """The one row that serialises appends to the audit chain and remembers its two ends."""
+
+    last_hash = models.CharField("最后一条哈希", max_length=64)
+    anchor = models.CharField("链起点", max_length=64, help_text="保留的第一条审计记录应接续的哈希。")
+
+    class Meta:
+        verbose_name = "审计链头"
+        verbose_name_plural = "审计链头"

@@ -71,3 +71,31 @@ def sync_roles(apps, schema_editor=None):
         for app_label, codename in wanted:
             query |= Permission.objects.filter(content_type__app_label=app_label, codename=codename)
         group.permissions.set(query)
+    name_permissions_in_chinese(apps)
+
+
+BUILTIN_ACTIONS = {"add": "增加", "change": "修改", "delete": "删除", "view": "查看"}
+
+
+def name_permissions_in_chinese(apps):
+    """Django names its built-in permissions in English (“Can change 期刊”): “修改期刊” instead."""
+    from django.conf import settings
+    from django.utils import translation
+
+    Permission = apps.get_model("auth", "Permission")
+    with translation.override(settings.LANGUAGE_CODE):
+        _rename(Permission, apps)
+
+
+def _rename(Permission, apps):
+    from django.apps import apps as current_apps  # a migration's historical models carry plain English names
+
+    for permission in Permission.objects.filter(name__startswith="Can ").select_related("content_type"):
+        action, _, model_name = permission.codename.partition("_")
+        try:
+            model = current_apps.get_model(permission.content_type.app_label, permission.content_type.model)
+        except LookupError:
+            continue
+        if action in BUILTIN_ACTIONS and model_name == model._meta.model_name:
+            permission.name = f"{BUILTIN_ACTIONS[action]}{model._meta.verbose_name}"[:255]
+            permission.save(update_fields=["name"])

@@ -7,8 +7,8 @@ def site_settings(request):
 
 
 def public_navigation(request):
-    """The sections linked from the site header, computed once per content generation."""
+    """The sections of published issues linked from the site header, computed once per content generation."""
     if request.path.startswith("/admin/"):
         return {}
-    sections = cached_value("nav-sections", lambda: list(Section.objects.all()), generation=current_generation(request))
+    sections = cached_value("nav-sections", lambda: list(Section.objects.public()), generation=current_generation(request))
     return {"nav_sections": sections}

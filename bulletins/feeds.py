@@ -1,10 +1,12 @@
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 
 from .models import Entry, Issue, SiteSettings
+from .site_url import absolute_url
 
 FEED_ISSUES = 20
 SUMMARY_CHARS = 200
@@ -13,12 +15,21 @@ SUMMARY_CHARS = 200
 class LatestIssuesFeed(Feed):
     """RSS 2.0 of the latest published issues."""
 
+    url_name = "bulletins:feed"
+
     def title(self):
         site = SiteSettings.load()
         return f"{site.site_name} · {site.bulletin_name}简报"
 
+    # Absolute links are kept as they are; relative ones get the request's host.
     def link(self):
-        return "/issues/"
+        return absolute_url("/issues/")
+
+    def feed_url(self):
+        return absolute_url(reverse(self.url_name))
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
 
     def description(self):
         return f"{SiteSettings.load().bulletin_name}简报：最新发布的各期。"
@@ -48,6 +59,7 @@ class LatestIssuesFeed(Feed):
 
 class LatestIssuesAtomFeed(LatestIssuesFeed):
     feed_type = Atom1Feed
+    url_name = "bulletins:feed_atom"
 
     def subtitle(self):
         return self.description()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from wenming import tasks
 
 from .models import IssueTransition, Notification
+from .site_url import absolute_url
 
 Action = IssueTransition.Action
 
@@ -47,10 +48,7 @@ def recipients_for(record):
 
 
 def admin_url(issue, request=None):
-    path = reverse("admin:bulletins_issue_change", args=[issue.pk])
-    if request is not None:
-        return request.build_absolute_uri(path)
-    return getattr(settings, "SITE_URL", "").rstrip("/") + path
+    return absolute_url(reverse("admin:bulletins_issue_change", args=[issue.pk]), request)
 
 
 def message_for(record, request=None):

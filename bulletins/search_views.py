@@ -12,6 +12,13 @@ from .search import MAX_QUERY_LENGTH, MAX_RESULTS, Filters, Results, candidates,
 RESULTS_PER_PAGE = 20
 
 
+class NameChoiceField(forms.ModelChoiceField):
+    """A registry choice labelled by its name alone: the registry's title and note are internal."""
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
         label="搜索词",
@@ -22,10 +29,10 @@ class SearchForm(forms.Form):
     )
     year = forms.TypedChoiceField(label="年份", required=False, coerce=int, empty_value=None)
     section = forms.ModelChoiceField(
-        label="栏目", queryset=Section.objects.all(), to_field_name="slug", required=False, empty_label="全部栏目"
+        label="栏目", queryset=Section.objects.public(), to_field_name="slug", required=False, empty_label="全部栏目"
     )
-    person = forms.ModelChoiceField(label="人物", queryset=Person.objects.all(), required=False, empty_label="全部人物")
-    unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.all(), required=False, empty_label="全部单位")
+    person = NameChoiceField(label="人物", queryset=Person.objects.public(), required=False, empty_label="全部人物")
+    unit = NameChoiceField(label="单位", queryset=Unit.objects.public(), required=False, empty_label="全部单位")
     date_from = forms.DateField(
         label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "请按 2023-04-06 的格式填写日期。"},

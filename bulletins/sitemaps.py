@@ -20,7 +20,7 @@ class SectionSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        return Section.objects.all()
+        return Section.objects.public()
 
 
 class PageSitemap(Sitemap):

@@ -12,6 +12,7 @@ from django.views.decorators.http import condition
 from . import pdf
 from .models import Entry, EntryPerson, Issue, Person, Section, Unit
 from .public_cache import cache_public_page, cached_value, current_generation, is_cacheable_request
+from .site_url import absolute_url
 
 ISSUES_PER_PAGE = 20
 ENTRIES_PER_PAGE = 20
@@ -192,14 +193,14 @@ def _published_entries(entries):
 
 @cache_public_page
 def section_entries(request, slug):
-    section = get_object_or_404(Section, slug=slug)
+    section = get_object_or_404(Section.objects.public(), slug=slug)
     page = _page_of(request, _published_entries(section.entries.all()))
     return render(request, "bulletins/section.html", {"section": section, "page": page})
 
 
 @cache_public_page
 def person_entries(request, pk):
-    person = get_object_or_404(Person, pk=pk)
+    person = get_object_or_404(Person.objects.public(), pk=pk)
     mentions = (
         EntryPerson.objects.filter(person=person, entry__issue__in=Issue.objects.published())
         .select_related("entry__issue", "entry__section")
@@ -210,12 +211,12 @@ def person_entries(request, pk):
 
 @cache_public_page
 def unit_entries(request, pk):
-    unit = get_object_or_404(Unit, pk=pk)
+    unit = get_object_or_404(Unit.objects.public(), pk=pk)
     page = _page_of(request, _published_entries(unit.entries.all()))
     return render(request, "bulletins/unit.html", {"unit": unit, "page": page})
 
 
 def robots_txt(request):
-    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    sitemap_url = absolute_url(reverse("sitemap"), request)
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -52,7 +52,7 @@ class BlockingFindings(WorkflowError):
         self.findings = findings
         super().__init__(
             "校对发现严重问题，不能签发："
-            + "；".join(finding.message for finding in findings)
+            + "；".join(finding.message.rstrip("。") for finding in findings)
             + "。请修改后再签发，或填写强制签发理由。"
         )
 
@@ -345,7 +345,8 @@ def restore(version, *, by, expected_version=None, request=None):
         try:
             version.revision.revert(delete=True)
         except RevertError as error:
-            raise WorkflowError(f"无法恢复这个版本：{error}") from error
+            # django-reversion's own message is English and names its internals.
+            raise WorkflowError("无法恢复这个版本：版本中的数据与当前的数据结构不一致，或它引用的内容已被删除。") from error
         restored = Issue.objects.get(pk=issue.pk)
         # The content comes from the old revision; what the workflow owns stays as it is now.
         for name in ("dated_at", "withdrawn_reason", "correction_note", "corrected_at", "created_by"):

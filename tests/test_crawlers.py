@@ -2,7 +2,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from .factories import make_issue, make_published_issue
+from .factories import make_entry, make_issue, make_published_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ def _sitemap_paths(client):
 
 
 def test_sitemap_lists_home_published_issues_and_sections(client):
-    make_published_issue(year=2023, number=13)
+    make_entry(make_published_issue(year=2023, number=13), section_name="领导活动")
     paths = _sitemap_paths(client)
     assert "/" in paths and "/issues/" in paths
     assert "/issues/2023/13/" in paths
@@ -50,3 +50,8 @@ def test_print_view_is_canonicalised_to_the_issue_page(client):
     make_published_issue(year=2023, number=13)
     html = client.get("/issues/2023/13/print/").content.decode()
     assert '<link rel="canonical" href="http://testserver/issues/2023/13/">' in html
+
+
+def test_sitemap_leaves_out_sections_only_drafts_use(client):
+    make_entry(make_issue(year=2023, number=14), section_name="领导活动")
+    assert "/sections/leaders/" not in _sitemap_paths(client)

@@ -415,3 +415,17 @@ def test_page_furniture_never_reaches_an_entry(furniture):
 def test_furniture_words_inside_real_text_are_kept():
     parsed = parse_text("2023年文明城市创建(第2期)\n【单位行动】\n●近日,把经验分享到全市,打印成册。")
     assert parsed.entries[0].paragraphs == ["近日,把经验分享到全市,打印成册。"]
+
+
+def test_an_unexpected_error_is_reported_in_chinese_without_the_exception_class(tmp_path, monkeypatch):
+    (tmp_path / "01.txt").write_text(small_issue(number=1), encoding="utf-8")
+
+    def explode(*args, **kwargs):
+        raise ValueError("unexpected internal state")
+
+    monkeypatch.setattr("bulletins.management.commands.import_bulletin.import_issue", explode)
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_bulletin", str(tmp_path / "01.txt"), stdout=StringIO(), stderr=err)
+    assert "导入时出现意外错误" in err.getvalue()
+    assert "ValueError" not in err.getvalue() and "unexpected internal state" not in err.getvalue()

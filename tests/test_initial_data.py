@@ -15,10 +15,24 @@ pytestmark = pytest.mark.django_db
 DEMO_PASSWORD = "Wenming-Demo-2026"
 
 
-def load():
+def load(*args):
+    out = StringIO()
+    call_command("load_initial_data", "--demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_without_debug_or_demo_no_account_is_created(settings):
+    settings.DEBUG = False
     out = StringIO()
     call_command("load_initial_data", stdout=out)
-    return out.getvalue()
+    assert User.objects.count() == 0 and Issue.objects.published().count() == 1
+    assert "未创建" in out.getvalue() and DEMO_PASSWORD not in out.getvalue()
+
+
+def test_with_debug_on_the_demo_accounts_are_created(settings):
+    settings.DEBUG = True
+    call_command("load_initial_data", stdout=StringIO())
+    assert User.objects.filter(username="editor").exists()
 
 
 def counts():

@@ -195,6 +195,7 @@ def test_footer_shows_licence_numbers_and_contact_from_site_settings(client):
 
 
 def test_header_links_sections_and_searches_by_get(client):
+    make_entry(make_published_issue(), section_name="领导活动")
     html = client.get("/").content.decode()
     assert 'action="/search/" method="get"' in html
     assert 'href="/sections/leaders/"' in html

@@ -24,6 +24,8 @@ PROD_ENV = {
     "DATABASE_URL": "postgres://wenming@127.0.0.1:5432/wenming",
     "CSRF_TRUSTED_ORIGINS": "https://wenming.example.gov.cn",
     "REDIS_URL": "redis://127.0.0.1:6379/1",
+    "SITE_URL": "https://wenming.example.gov.cn",
+    "EMAIL_HOST": "smtp.example.gov.cn",
 }
 
 

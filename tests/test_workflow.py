@@ -232,6 +232,13 @@ def test_publish_refused_with_blocking_findings(monkeypatch):
     assert issue.status == Status.AWAITING_SIGNOFF
 
 
+def test_the_sign_off_refusal_never_doubles_a_full_stop():
+    finding = checks.Finding(severity=checks.BLOCKING, message="人名疑似写错：“陶滨”与登记的“陶斌”只差一个字。")
+    message = str(workflow.BlockingFindings([finding, BLOCKING]))
+    assert "。。" not in message and "。；" not in message
+    assert message.endswith("只差一个字；“陶斌”的职务应为“市委常委、宣传部部长”。请修改后再签发，或填写强制签发理由。")
+
+
 def test_publish_with_blocking_findings_and_an_override_reason_is_audited(monkeypatch):
     monkeypatch.setattr(checks, "run_checks", lambda issue: [BLOCKING])
     issue, signer = issue_in(Status.AWAITING_SIGNOFF), make_staff(SIGNER)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.forms import LoginForm
 from bulletins.admin.importing import import_view
 from bulletins.urls import crawler_urlpatterns
 from wenming.media import serve_media
@@ -9,6 +10,7 @@ from wenming.media import serve_media
 admin.site.site_header = "文明城市创建简报管理"
 admin.site.site_title = "简报管理"
 admin.site.index_title = "工作台"
+admin.site.login_form = LoginForm
 
 urlpatterns = [
     path("admin/", include(("accounts.urls", "accounts"))),

@@ -25,7 +25,7 @@ class IssueVersionGuard:
 class IssueForm(IssueVersionGuard, forms.ModelForm):
     """The issue form carries the version it was read at; a save over a newer version is refused."""
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_version = forms.IntegerField(label="期刊版本", widget=forms.HiddenInput, required=False)
     public_correction_note = forms.CharField(
         label="更正说明（公开）", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="更正已发布的期刊时可填写，保存后显示在公开页面标题下方，并注明更正日期；留空则只记录在历史中。",
@@ -56,7 +56,7 @@ class EntryAdminForm(IssueVersionGuard, EntryForm):
     """An entry edited on its own page is part of its issue: the issue's version guards it too."""
 
     version_field = "expected_issue_version"
-    expected_issue_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_issue_version = forms.IntegerField(label="期刊版本", widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

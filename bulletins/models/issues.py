@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from bulletins.sanitize import html_to_text, sanitize_html
 
+from .public import SectionQuerySet
 from .registry import Person, Unit
 from .site import SiteSettings
 
@@ -35,6 +36,8 @@ class Section(models.Model):
     name = models.CharField("栏目名称", max_length=30, unique=True)
     slug = models.SlugField("网址名", max_length=40, unique=True, help_text="用于栏目网址，如 leaders。")
     order = models.PositiveSmallIntegerField("排序", default=0, help_text="数字小的排在前面。")
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "栏目"

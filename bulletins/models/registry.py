@@ -2,6 +2,8 @@ import re
 
 from django.db import models
 
+from .public import PersonQuerySet, UnitQuerySet
+
 NAME_SEPARATORS = re.compile(r"[、，,;；\s]+")
 
 
@@ -11,6 +13,8 @@ class Person(models.Model):
     name = models.CharField("姓名", max_length=50, db_index=True)
     title = models.CharField("现任职务", max_length=200, blank=True, help_text="如：市委常委、宣传部部长")
     note = models.CharField("备注", max_length=200, blank=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = "人物"
@@ -70,6 +74,8 @@ class Unit(models.Model):
         "简称或别名", max_length=200, blank=True, help_text="用顿号或逗号分隔，如：市残联、残联"
     )
     kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.GOVERNMENT)
+
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = "单位"

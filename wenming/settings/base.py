@@ -14,6 +14,8 @@ def env_list(name, default=""):
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# The audit log's hash-chain key (accounts/audit_chain.py); SECRET_KEY when unset. Never change it.
+AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 
@@ -234,6 +236,8 @@ STORAGES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The canonical address of the site, e.g. https://wenming.example.gov.cn: links in mails and feeds.
+SITE_URL = os.environ.get("SITE_URL", "")
 
 # The task queue (wenming/tasks.py) lives in the project's own database; `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

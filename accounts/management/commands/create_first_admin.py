@@ -19,16 +19,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default=os.environ.get("WENMING_ADMIN_USERNAME"))
-        parser.add_argument("--password", help="也可用环境变量 WENMING_ADMIN_PASSWORD 提供")
         parser.add_argument("--real-name", default=os.environ.get("WENMING_ADMIN_REAL_NAME", ""))
         parser.add_argument("--unit", default=os.environ.get("WENMING_ADMIN_UNIT", ""))
         parser.add_argument("--noinput", "--no-input", action="store_false", dest="interactive")
 
-    def handle(self, *args, username, password, real_name, unit, interactive, **options):
+    def handle(self, *args, username, real_name, unit, interactive, **options):
         group = Group.objects.get(name=ADMINISTRATOR)
         if group.user_set.filter(is_active=True).exists():
             raise CommandError("已存在系统管理员账号，不再创建。请由现有系统管理员在后台创建新账号。")
-        password = password or os.environ.get("WENMING_ADMIN_PASSWORD")
+        # Never a command-line argument: it would stay in the shell history and in `ps`.
+        password = os.environ.get("WENMING_ADMIN_PASSWORD")
         if not username:
             if not interactive:
                 raise CommandError("请用 --username 或环境变量 WENMING_ADMIN_USERNAME 指定用户名。")
@@ -38,7 +38,7 @@ class Command(BaseCommand):
         user = User(username=username, real_name=real_name, unit=unit, is_staff=True)
         if not password:
             if not interactive:
-                raise CommandError("请用 --password 或环境变量 WENMING_ADMIN_PASSWORD 指定密码。")
+                raise CommandError("请在环境变量 WENMING_ADMIN_PASSWORD 中提供密码，或去掉 --noinput 按提示输入。")
             password = getpass.getpass("密码：")
             if password != getpass.getpass("再次输入密码："):
                 raise CommandError("两次输入的密码不一致。")

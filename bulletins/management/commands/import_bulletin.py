@@ -1,3 +1,4 @@
+import logging
 import sys
 from pathlib import Path
 
@@ -7,6 +8,8 @@ from tqdm import tqdm
 from bulletins.importer import SUFFIXES, DuplicateIssue, ImportFailed, parse_file
 from bulletins.importer.writer import import_issue
 from bulletins.linking import Registry
+
+logger = logging.getLogger(__name__)
 
 
 def files_in(paths):
@@ -46,8 +49,10 @@ class Command(BaseCommand):
                 skipped.append((path, f"{error}如需覆盖，请加 --replace。"))
             except ImportFailed as error:
                 failed.append((path, str(error)))
-            except Exception as error:  # one bad file must never stop the rest
-                failed.append((path, f"文件“{path}”：导入时出错（{error.__class__.__name__}：{error}），未写入任何内容。"))
+            except Exception:  # one bad file must never stop the rest
+                logger.exception("import_bulletin failed on %s", path)
+                failed.append((path, f"文件“{path}”：导入时出现意外错误（可能是文件损坏或编码不对），未写入任何内容；"
+                                     "详细信息已写入日志。"))
             else:
                 imported.append((path, issue, parsed))
         progress.close()

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -14,10 +15,15 @@ ADMIN_URL = "http://127.0.0.1:8000/admin/"
 
 
 class Command(BaseCommand):
-    help = "载入演示数据：人物和单位名录、示例简报（已发布）、每个角色一个演示账号。可重复运行。"
+    help = ("载入演示数据：人物和单位名录、示例简报（已发布）；开发环境（DEBUG=True）或加 --demo 时"
+            "另建每个角色一个演示账号。可重复运行。")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--demo", action="store_true",
+                            help="DEBUG=False 时也创建演示账号（密码公开，仅限演示服务器）")
 
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args, demo, **options):
         people, units = load_sample_registry()
         self.stdout.write(f"名录：新增人物{people}个，单位{units}个。")
 
@@ -29,6 +35,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"示例简报：{issue} 已存在，未改动。")
 
+        if not (settings.DEBUG or demo):
+            self.stdout.write("演示账号：未创建。演示账号的密码是公开的，只在开发环境（DEBUG=True）或加 --demo 时创建；"
+                              "正式环境请用 manage.py create_first_admin 建立第一个系统管理员。")
+            return
         created = create_demo_accounts()
         self.stdout.write(f"演示账号：新建{len(created)}个。")
 
