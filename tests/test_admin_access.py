@@ -166,6 +166,8 @@ ROWS = [
      lambda w: f"/admin/submissions/submission/{w['submission'].pk}/decide/return/", {"comment": "改"}, CONTENT),
     ("GET", "admin:submissions_submission_adopt",
      lambda w: f"/admin/submissions/submission/adopt/?ids={w['submission'].pk}", None, CONTENT),
+    ("GET", "admin:submissions_submission_report", lambda w: "/admin/submissions/submission/report/", None,
+     {*CONTENT, ADMINISTRATOR}),
     # 考评 rules: the administrator keeps them, the editorial roles read them
     ("GET", "admin:submissions_scoringrule_changelist", lambda w: "/admin/submissions/scoringrule/", None,
      {*CONTENT, ADMINISTRATOR}),

@@ -117,3 +117,61 @@ def test_quarter_bounds():
 def test_the_report_runs_a_constant_number_of_queries(units, django_assert_num_queries):
     with django_assert_num_queries(3):
         build_report("year", 2026)
+
+
+# The 通报 pages ------------------------------------------------------------------
+
+REPORT = "/admin/submissions/submission/report/"
+
+
+@pytest.fixture
+def editor_client(client):
+    from accounts.roles import EDITOR
+
+    from .factories import make_staff
+
+    client.force_login(make_staff(EDITOR))
+    return client
+
+
+def test_the_report_page_ranks_units_with_a_chart(units, editor_client):
+    content = editor_client.get(REPORT, {"kind": "month", "year": 2026, "number": 6}).content.decode()
+    assert "信息工作考评通报（2026年6月）" in content and "<svg" in content
+    assert content.index("恩阳区") < content.index("市残疾人联合会")
+
+
+def test_the_printable_report_has_its_red_masthead(units, editor_client):
+    content = editor_client.get(REPORT, {"kind": "month", "year": 2026, "number": 6, "format": "print"}).content
+    assert 'class="masthead"' in content.decode() and "2026年6月" in content.decode()
+
+
+def test_the_csv_neutralises_formula_cells(editor_client):
+    ScoringRule.objects.create(valid_from=datetime.date(2026, 1, 1), quota_period="month", quota=1)
+    send(make_correspondent(make_unit(name='=HYPERLINK("http://x","点我")', short_names="")), 3, 5)
+    response = editor_client.get(REPORT, {"kind": "month", "year": 2026, "number": 3, "format": "csv"})
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("名次,单位")
+    assert "'=HYPERLINK" in text and "\n1,=" not in text
+
+
+def test_the_xlsx_keeps_a_hostile_name_as_text(editor_client):
+    import io
+
+    from openpyxl import load_workbook
+
+    ScoringRule.objects.create(valid_from=datetime.date(2026, 1, 1), quota_period="month", quota=1)
+    send(make_correspondent(make_unit(name="=1+1", short_names="")), 3, 5)
+    response = editor_client.get(REPORT, {"kind": "month", "year": 2026, "number": 3, "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cell = sheet.cell(row=3, column=2)
+    assert cell.value == "=1+1" and cell.data_type == "s"
+    assert sheet.cell(row=3, column=6).value == 1.0
+
+
+def test_the_report_is_refused_to_the_auditor(client):
+    from accounts.roles import AUDITOR
+
+    from .factories import make_staff
+
+    client.force_login(make_staff(AUDITOR))
+    assert client.get(REPORT).status_code == 403

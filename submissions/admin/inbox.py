@@ -17,6 +17,7 @@ from .. import workflow
 from ..access import may_handle
 from ..forms import DecisionForm
 from ..models import Submission
+from .report import report_view
 
 DECISIONS = {"return": workflow.return_submission, "reject": workflow.reject}
 
@@ -103,6 +104,7 @@ class SubmissionAdmin(admin.ModelAdmin):
             path("<int:pk>/decide/<str:decision>/", self.admin_site.admin_view(self.decide_view),
                  name="submissions_submission_decide"),
             path("adopt/", self.admin_site.admin_view(self.adopt_view), name="submissions_submission_adopt"),
+            path("report/", self.admin_site.admin_view(report_view), name="submissions_submission_report"),
             *super().get_urls(),
         ]
 
