@@ -189,3 +189,36 @@ def test_an_adopted_submission_keeps_its_history_when_the_issue_is_withdrawn(cor
     submission.refresh_from_db()
     assert submission.state == State.ADOPTED and submission.entry is not None
     assert submission.public_entry_url() is None
+
+
+# The demo correspondent of `load_initial_data` ------------------------------------------
+
+
+def test_the_demo_correspondent_and_submissions_are_made_once_in_development(settings, client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.models import User
+
+    settings.DEBUG = True
+    output = StringIO()
+    call_command("load_initial_data", stdout=output)
+    call_command("load_initial_data", stdout=StringIO())
+    user = User.objects.get(username="correspondent")
+    assert not user.is_staff and user.reporting_unit.short_names.startswith("市残联")
+    assert "correspondent" in output.getvalue() and "/portal/" in output.getvalue()
+    assert Submission.objects.count() == 4
+    assert set(Submission.objects.values_list("state", flat=True)) == {"draft", "submitted", "returned"}
+    assert client.login(username="correspondent", password="Wenming-Demo-2026")
+    assert "请补充会议的具体部署内容" in client.get("/portal/").content.decode()
+
+
+def test_no_demo_correspondent_outside_development(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DEBUG = False
+    call_command("load_initial_data", stdout=StringIO())
+    assert not Submission.objects.exists()
