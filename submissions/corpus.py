@@ -9,7 +9,7 @@ import datetime
 import random
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -114,4 +114,7 @@ class SubmissionGenerator:
             made += size
             if progress:
                 progress(size)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # fresh statistics, so the planner sees the new rows
+                cursor.execute("ANALYZE submissions_submission, submissions_submissiontransition")
         return made

@@ -37,7 +37,8 @@ def read_attachment(upload):
         raise forms.ValidationError(f"文件太大：不能超过 {max_file_bytes() // (1024 * 1024)} MB。")
     data = upload.read(max_file_bytes() + 1)
     try:
-        return docx_to_text(data, filename=upload.name) if suffix == ".docx" else decode_text(data, filename=upload.name)
+        read = docx_to_text if suffix == ".docx" else decode_text
+        return read(data, filename=upload.name)
     except ImportFailed as error:
         raise forms.ValidationError(str(error)) from None
 

@@ -33,7 +33,8 @@ class Submission(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="submissions", verbose_name="报送单位")
     title = models.CharField("标题", max_length=200)
     body = models.TextField("正文", help_text="保存时会清理不安全的HTML。")
-    date_text = models.CharField("事件日期（原文）", max_length=20, blank=True, help_text="照原文填写，如“3月15日”“近日”。")
+    date_text = models.CharField("事件日期（原文）", max_length=20, blank=True,
+                                 help_text="照原文填写，如“3月15日”“近日”。")
     section_wanted = models.ForeignKey(
         Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="建议栏目"
     )
@@ -154,7 +155,8 @@ class ScoringRule(models.Model):
         WEEK = "week", "每周"
         MONTH = "month", "每月"
 
-    valid_from = models.DateField("起用日期", unique=True, help_text="从这一天所在的周期起按本规则计分，直到下一条规则起用。")
+    valid_from = models.DateField("起用日期", unique=True,
+                                  help_text="从这一天所在的周期起按本规则计分，直到下一条规则起用。")
     quota_period = models.CharField("定额周期", max_length=10, choices=Period.choices, default=Period.WEEK)
     quota = models.PositiveSmallIntegerField("每周期定额（篇）", default=2)
     points_quota_met = models.DecimalField("完成定额得分", max_digits=5, decimal_places=1, default=1)

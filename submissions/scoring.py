@@ -11,6 +11,7 @@ and adopted earns `points_per_adoption`, plus the 上级采用 and 领导批示 
 Counting is one aggregate query (per unit and local day); the rest is arithmetic on those rows.
 """
 
+import bisect
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -150,15 +151,17 @@ def reporting_units(start, end):
 
 
 def _score(score, periods, days):
-    for period in periods:
+    """Add up `days` {day: counts} into each quota period (by bisection), then score the periods."""
+    starts = [period.start for period in periods]
+    totals = [[0, 0, 0, 0] for _ in periods]
+    for day, counts in days.items():
+        index = bisect.bisect_right(starts, day) - 1
+        if index >= 0 and day < periods[index].end:
+            total = totals[index]
+            for position, value in enumerate(counts):
+                total[position] += value
+    for period, (submitted, adopted, higher, leader) in zip(periods, totals):
         rule = period.rule
-        submitted = adopted = higher = leader = 0
-        day = period.start
-        while day < period.end:
-            if day in days:
-                s, a, h, lead = days[day]
-                submitted, adopted, higher, leader = submitted + s, adopted + a, higher + h, leader + lead
-            day += datetime.timedelta(days=1)
         score.submitted += submitted
         score.adopted += adopted
         score.periods += 1

@@ -129,7 +129,7 @@ def test_a_piece_goes_from_a_phone_to_the_months_report(browser, live_server):
     phone.sees_on_the_list("已采用")
     phone.page.get_by_role("link", name=f"见{issue}").click()
     expect(phone.page.get_by_text("30名志愿者走进社区")).to_be_visible()
-    expect(phone.page.locator(f"img[alt='志愿者为残疾人理发']")).to_have_count(1)
+    expect(phone.page.locator("img[alt='志愿者为残疾人理发']")).to_have_count(1)
 
     row = desk.reads_the_months_report().get_by_role("row", name="市残疾人联合会")
     expect(row).to_contain_text("3")  # quota met 1 + one adoption 2

@@ -123,7 +123,8 @@ class SubmissionAdmin(admin.ModelAdmin):
         except workflow.SubmissionError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"《{submission.title}》已{'退回修改' if decision == 'return' else '标为未采用'}。")
+            done = "退回修改" if decision == "return" else "标为未采用"
+            messages.success(request, f"《{submission.title}》已{done}。")
         return redirect("admin:submissions_submission_change", pk)
 
     @admin.action(description="采用选中的信息（多篇合并为一条）", permissions=["handle"])
@@ -148,7 +149,8 @@ class SubmissionAdmin(admin.ModelAdmin):
             except workflow.SubmissionError as error:
                 messages.error(request, str(error))
             else:
-                messages.success(request, f"已采用 {len(chosen)} 篇，生成《{entry.issue}》中的一个条目，请在期刊中校对。")
+                messages.success(request,
+                                 f"已采用 {len(chosen)} 篇，生成《{entry.issue}》中的一个条目，请在期刊中校对。")
                 return redirect("admin:bulletins_issue_change", entry.issue_id)
         context = {**self.admin_site.each_context(request), "title": "采用报送信息", "form": form,
                    "submissions": chosen, "ids": ",".join(str(s.pk) for s in chosen), "opts": self.model._meta}
