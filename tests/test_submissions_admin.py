@@ -27,6 +27,7 @@ def test_the_inbox_lists_sent_submissions_but_no_drafts(editor_client, correspon
     make_submission(correspondent, title="还在草稿的一篇")
     content = editor_client.get("/admin/submissions/submission/").content.decode()
     assert "已报送的一篇" in content and "还在草稿的一篇" not in content
+    assert 'href="/admin/submissions/submission/report/"' in content
 
 
 def test_the_inbox_filters_by_state_and_searches(editor_client, correspondent):
