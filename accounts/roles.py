@@ -44,6 +44,8 @@ ROLE_PERMISSIONS = {
                     "accounts.reset_password_user", "accounts.unlock_user",
                     "axes.view_accessattempt", "axes.delete_accessattempt",
                     "bulletins.view_sitesettings", "bulletins.change_sitesettings",
+                    # Sees the task queue's runs, failed mail included (wenming/tasks.py).
+                    "django_tasks_database.view_dbtaskresult",
                     # 考评 rules are the office's policy, kept by the administrator.
                     "submissions.view_scoringrule", "submissions.add_scoringrule",
                     "submissions.change_scoringrule", "submissions.view_report"],

@@ -3,7 +3,7 @@ from .public_cache import cached_value, current_generation
 
 
 def site_settings(request):
-    return {"site": SiteSettings.load()}
+    return {"site": SiteSettings.load(generation=current_generation(request))}
 
 
 def public_navigation(request):

@@ -1,34 +1,39 @@
-"""An issue as a Word (.docx) 简报: red masthead, red rule, 【section】 headings and ● entries.
+"""An issue as a Word (.docx) 简报: red masthead, 【section】 headings, ● entries, pictures, 版记.
 
-Built with python-docx on A4 with the margins of the government document standard
-(GB/T 9704); Chinese fonts are named through `w:eastAsia` so Word and WPS both pick them up.
+Built with python-docx on A4 with the type area of GB/T 9704 (the same measures as
+static/css/paper.css): margins 37 / 35 / 28 / 26 mm, body 仿宋 3号 at a fixed 28 pt line,
+page numbers "— N —" as PAGE fields, odd pages right and even pages left, and the 版记
+as a ruled table after the last entry. Chinese fonts are named through `w:eastAsia` so Word,
+WPS and LibreOffice all pick them up.
 """
 
 import io
-import re
 
-from bs4 import BeautifulSoup, NavigableString
 from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Emu, Pt, RGBColor
+from PIL import Image, UnidentifiedImageError
 
+from bulletins.docx_html import HtmlParagraphs, Picture
+from bulletins.media import read_picture
 from bulletins.models import SiteSettings
 
 RED = RGBColor(0xFF, 0x00, 0x00)
-MASTHEAD_FONT = "宋体"
+MASTHEAD_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
 BODY_FONT = "仿宋_GB2312"
+CAPTION_FONT = "楷体_GB2312"
+PAGE_NUMBER_FONT = "宋体"
 BODY_SIZE = Pt(16)  # 三号
+SMALL_SIZE = Pt(14)  # 四号: 版记, captions, page numbers
 MIME_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PICTURE_MAX_HEIGHT = Cm(12)
+WORD_PICTURE_FORMATS = {"PNG", "JPEG", "GIF", "BMP"}
 
-_BLOCKS = {"p", "li", "h3", "h4", "blockquote", "tr"}
-_CONTAINERS = {"ul", "ol", "table", "thead", "tbody"}
-_BOLD, _ITALIC, _UNDERLINE = {"strong", "b", "h3", "h4"}, {"em", "i"}, {"u"}
-_LINE_BREAKS = re.compile(r"[\r\n\t]+")
 # What may follow <w:pBdr> inside <w:pPr> (ECMA-376 order; Word rejects elements out of order).
 _AFTER_PBDR = (
     "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
@@ -48,56 +53,21 @@ def _set_font(target, name):
     target.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
-def _red_rule(paragraph):
-    pPr = paragraph._p.get_or_add_pPr()
+def _borders(paragraph, **sides):
+    """Rules on the paragraph: side=(size in eighths of a point, colour), e.g. bottom=(18, "FF0000")."""
     borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in {"w:val": "single", "w:sz": "18", "w:space": "4", "w:color": "FF0000"}.items():
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    pPr.insert_element_before(borders, *_AFTER_PBDR)
+    for side in ("top", "bottom", "between"):
+        if side in sides:
+            size, color = sides[side]
+            rule = OxmlElement(f"w:{side}")
+            for key, value in {"w:val": "single", "w:sz": str(size), "w:space": "1", "w:color": color}.items():
+                rule.set(qn(key), value)
+            borders.append(rule)
+    paragraph._p.get_or_add_pPr().insert_element_before(borders, *_AFTER_PBDR)
 
 
-class _HtmlParagraphs:
-    """Entry HTML as paragraphs of (text, bold, italic, underline) runs; simple formatting kept."""
-
-    def __init__(self, html):
-        self.paragraphs, self.current = [], []
-        self._walk(BeautifulSoup(html or "", "html.parser"), frozenset())
-        self._flush()
-
-    def _flush(self):
-        if any(text.strip() for text, *_ in self.current):
-            self.paragraphs.append(self.current)
-        self.current = []
-
-    def _walk(self, node, style):
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                text = _LINE_BREAKS.sub("", str(child))
-                if text:
-                    self.current.append((text, "b" in style, "i" in style, "u" in style))
-                continue
-            name = child.name
-            if name == "br":
-                self._flush()
-            elif name == "img":
-                alt = (child.get("alt") or "").strip()
-                self.current.append((f"［图片{'：' + alt if alt else ''}］", False, False, False))
-            elif name in _BLOCKS:
-                self._flush()
-                self._walk(child, style | ({"b"} if name in _BOLD else set()))
-                self._flush()
-            elif name in _CONTAINERS:
-                self._flush()
-                self._walk(child, style)
-                self._flush()
-            elif name in ("td", "th"):
-                self._walk(child, style | ({"b"} if name == "th" else set()))
-                self.current.append(("　", False, False, False))
-            else:
-                extra = {"b"} if name in _BOLD else {"i"} if name in _ITALIC else {"u"} if name in _UNDERLINE else set()
-                self._walk(child, style | extra)
+def _red_rule(paragraph):
+    _borders(paragraph, bottom=(18, "FF0000"))
 
 
 def _page_setup(document):
@@ -106,6 +76,7 @@ def _page_setup(document):
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    section.footer_distance = Cm(2.2)  # the number's line starts about 7 mm below the type area
     return section
 
 
@@ -120,7 +91,48 @@ def _styles(document):
     normal.paragraph_format.space_after = Pt(0)
 
 
+def _page_field(paragraph):
+    """A PAGE field: Word, WPS and LibreOffice put each page's own number in it."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText" if text == " PAGE " else "w:t")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+    return run
+
+
+def _page_numbers(document, section):
+    """— N — at the foot: odd pages on the right, even pages on the left, one character in."""
+    document.settings.odd_and_even_pages_header_footer = True
+    for footer, alignment, indent in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right_indent"),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left_indent"),
+    ):
+        paragraph = footer.paragraphs[0]
+        paragraph.alignment = alignment
+        setattr(paragraph.paragraph_format, indent, SMALL_SIZE)
+        paragraph.add_run("— ")
+        _page_field(paragraph)
+        paragraph.add_run(" —")
+        for run in paragraph.runs:
+            _set_font(run, PAGE_NUMBER_FONT)
+            run.font.size = SMALL_SIZE
+
+
+def masthead_date(issue):
+    """The date under the masthead: the issue's date, or today for an issue not yet dated."""
+    return timezone.localdate(issue.dated_at) if issue.dated_at else timezone.localdate()
+
+
 def _masthead(document, issue, site, text_width):
+    if site.internal_marking:
+        marking = document.add_paragraph()
+        _set_font(marking.add_run("内部资料　注意保存"), HEADING_FONT)
     name = document.add_paragraph()
     name.alignment = WD_ALIGN_PARAGRAPH.CENTER
     name.paragraph_format.line_spacing = 1.0
@@ -132,9 +144,14 @@ def _masthead(document, issue, site, text_width):
     number = document.add_paragraph()
     number.alignment = WD_ALIGN_PARAGRAPH.CENTER
     number.paragraph_format.space_after = Pt(12)
-    number.add_run(f"第{issue.number}期")
+    number.add_run(f"{issue.year}年第{issue.number}期")
+    if site.signer_name:
+        signer = document.add_paragraph()
+        signer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        signer.paragraph_format.right_indent = BODY_SIZE
+        signer.add_run(f"签发人：{site.signer_name}")
 
-    date = timezone.localdate(issue.published_at) if issue.published_at else timezone.localdate()
+    date = masthead_date(issue)
     office = document.add_paragraph()
     office.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
     office.add_run(f"{site.issuing_office}\t{date.year}年{date.month}月{date.day}日")
@@ -142,7 +159,41 @@ def _masthead(document, issue, site, text_width):
     document.add_paragraph()
 
 
-def _entries(document, issue):
+def _picture(document, picture, text_width):
+    """The picture centred at most the type area's width, its alt text as a caption below."""
+    data = read_picture(picture.src)
+    size = None
+    if data is not None:
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                size = image.size
+                if image.format not in WORD_PICTURE_FORMATS:
+                    converted = io.BytesIO()
+                    image.convert("RGBA" if "A" in image.getbands() else "RGB").save(converted, "PNG")
+                    data = converted.getvalue()
+        except (UnidentifiedImageError, OSError, ValueError):
+            size = None
+    if size is None:
+        document.add_paragraph().add_run(f"［图片{'：' + picture.alt if picture.alt else ''}］")
+        return
+    width = min(int(text_width), Emu(int(size[0] * 914400 / 96)))  # 96 dpi, never wider than the type area
+    height = int(width * size[1] / size[0])
+    if height > PICTURE_MAX_HEIGHT:
+        width, height = int(width * PICTURE_MAX_HEIGHT / height), int(PICTURE_MAX_HEIGHT)
+    holder = document.add_paragraph()
+    holder.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    holder.paragraph_format.line_spacing = 1.0
+    holder.add_run().add_picture(io.BytesIO(data), width=Emu(width), height=Emu(height))
+    if picture.alt:
+        holder._p.xpath(".//wp:docPr")[0].set("descr", picture.alt)
+        caption = document.add_paragraph()
+        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = caption.add_run(picture.alt)
+        _set_font(run, CAPTION_FONT)
+        run.font.size = SMALL_SIZE
+
+
+def _entries(document, issue, text_width):
     section_id = None
     for entry in issue.entries.select_related("section").order_by("section__order", "section_id", "order", "id"):
         if entry.section_id != section_id:
@@ -151,15 +202,65 @@ def _entries(document, issue):
             heading.paragraph_format.space_before = Pt(12)
             run = heading.add_run(f"【{entry.section.name}】")
             _set_font(run, HEADING_FONT)
-        paragraphs = _HtmlParagraphs(entry.body).paragraphs or [[("", False, False, False)]]
-        for index, runs in enumerate(paragraphs):
+        paragraphs = HtmlParagraphs(entry.body).paragraphs or [[("", False, False, False)]]
+        marked = False
+        for item in paragraphs:
+            if isinstance(item, Picture):
+                _picture(document, item, text_width)
+                continue
             paragraph = document.add_paragraph()
             paragraph.paragraph_format.first_line_indent = BODY_SIZE * 2
-            if index == 0:
+            if not marked:
                 paragraph.add_run("●")
-            for text, bold, italic, underline in runs:
+                marked = True
+            for text, bold, italic, underline in item:
                 run = paragraph.add_run(text)
                 run.bold, run.italic, run.underline = bold or None, italic or None, underline or None
+
+
+def _table_rules(table, width):
+    """Only horizontal rules: thick above and below, thin between the lines.
+
+    The table stays in the text flow: a table floated to the page foot (w:tblpPr) lands on the
+    text in LibreOffice, so the 版记 follows the last entry after a blank line instead.
+    """
+    tblPr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for side, size in (("top", 8), ("left", 0), ("bottom", 8), ("right", 0), ("insideH", 6), ("insideV", 0)):
+        rule = OxmlElement(f"w:{side}")
+        rule.set(qn("w:val"), "single" if size else "nil")
+        if size:
+            rule.set(qn("w:sz"), str(size))
+            rule.set(qn("w:space"), "0")
+            rule.set(qn("w:color"), "000000")
+        borders.append(rule)
+    tblPr.append(borders)
+    table.autofit = False
+    table.columns[0].width = width
+    for cell in table.columns[0].cells:
+        cell.width = width
+
+
+def _distribution(document, issue, site, text_width):
+    """The 版记 at the foot of the last page: 报/送/发 lines and the print run between rules."""
+    distribution = issue.distribution(site)
+    lines = [f"{label}：{text}" for label, text in distribution.lines()]
+    if distribution.print_run:
+        lines.append(f"（共印{distribution.print_run}份）")
+    if not lines:
+        return
+    document.add_paragraph()
+    table = document.add_table(rows=len(lines), cols=1)
+    _table_rules(table, text_width)
+    for index, text in enumerate(lines):
+        paragraph = table.cell(index, 0).paragraphs[0]
+        paragraph.paragraph_format.line_spacing = Pt(24)
+        paragraph.paragraph_format.first_line_indent = 0
+        paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = SMALL_SIZE
+        if index == len(lines) - 1 and distribution.print_run:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.add_run(text).font.size = SMALL_SIZE
+    document.add_paragraph().paragraph_format.line_spacing = Pt(1)  # Word wants a paragraph after a table
 
 
 def issue_to_docx(issue):
@@ -170,8 +271,11 @@ def issue_to_docx(issue):
     _styles(document)
     document.core_properties.title = str(issue)
     document.core_properties.author = site.issuing_office
-    _masthead(document, issue, site, section.page_width - section.left_margin - section.right_margin)
-    _entries(document, issue)
+    text_width = section.page_width - section.left_margin - section.right_margin
+    _page_numbers(document, section)
+    _masthead(document, issue, site, text_width)
+    _entries(document, issue, text_width)
+    _distribution(document, issue, site, text_width)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -38,7 +38,7 @@ class LatestIssuesFeed(Feed):
         return Truncator(" ".join(parts)).chars(SUMMARY_CHARS)
 
     def item_pubdate(self, item):
-        return item.published_at
+        return item.dated_at or item.published_at
 
     def item_updateddate(self, item):
         return max(item.updated_at, item.published_at)

@@ -1,16 +1,15 @@
-"""Emails to the people who act next after a workflow transition (Django's email backend)."""
-
-import logging
+"""Telling the people who act next after a workflow transition: an in-app notification (站内通知)
+for each, and mail, sent by the task queue once the transition's transaction commits."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import IssueTransition
+from wenming import tasks
 
-logger = logging.getLogger(__name__)
+from .models import IssueTransition, Notification
+
 Action = IssueTransition.Action
 
 NEXT_STEP = {
@@ -20,6 +19,7 @@ NEXT_STEP = {
     Action.PUBLISH: "已签发发布",
     Action.WITHDRAW: "已撤稿",
     Action.RESTORE: "已恢复为旧版本（草稿）",
+    Action.REOPEN: "已撤稿后重新编辑（草稿），请按原因修改后重新提交",
 }
 
 
@@ -43,7 +43,7 @@ def recipients_for(record):
         users = _authors(record.issue)
         if record.action == Action.RETURN and not users.exists():
             users = users_with(SUBMIT)
-    return [user for user in users.exclude(pk=record.by_id).exclude(email="").order_by("pk")]
+    return list(users.exclude(pk=record.by_id).order_by("pk"))
 
 
 def admin_url(issue, request=None):
@@ -55,7 +55,7 @@ def admin_url(issue, request=None):
 
 def message_for(record, request=None):
     issue = record.issue
-    step = NEXT_STEP[record.action]
+    step = NEXT_STEP.get(record.action, record.get_action_display())
     if record.action == Action.PUBLISH and issue.is_scheduled:
         step = f"已签发，将于 {timezone.localtime(issue.published_at):%Y-%m-%d %H:%M} 定时发布"
     subject = f"【简报】{issue}{step}"
@@ -70,15 +70,27 @@ def message_for(record, request=None):
     return subject, "\n".join(lines)
 
 
+def in_app_text(record):
+    step = NEXT_STEP.get(record.action, record.get_action_display())
+    if record.action == Action.PUBLISH and record.issue.is_scheduled:
+        step = "已签发，定时发布"
+    return f"《{record.issue}》{step}（{record.by.display_name}{record.get_action_display()}）"
+
+
 def notify(record, *, request=None):
-    """Send the emails; a mail failure is logged and never undoes the transition."""
+    """Notify the next actors in the app now, and queue their mail for after the commit.
+
+    A rollback takes both back; the worker retries a failed send, and the transition itself
+    never waits for or fails on mail.
+    """
     users = recipients_for(record)
-    if not users:
-        return []
-    subject, body = message_for(record, request)
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]) for user in users]
-    try:
-        send_mass_mail(messages, fail_silently=False)
-    except Exception:  # noqa: BLE001 - any transport error
-        logger.exception("workflow notification for issue %s failed", record.issue_id)
+    text = in_app_text(record)
+    Notification.objects.bulk_create(
+        [Notification(recipient=user, issue=record.issue, text=text, comment=record.comment) for user in users]
+    )
+    mailed = [user for user in users if user.email]
+    if mailed:
+        subject, body = message_for(record, request)
+        messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]) for user in mailed]
+        tasks.enqueue_on_commit(tasks.send_mail, messages)
     return users

@@ -1,7 +1,7 @@
 """Counts for the creation office's overview (概览): who and what the published issues report.
 
 Everything counts published issues only (the public record, `Issue.objects.published()`),
-dated by the issue's publish time; each function is one aggregate query.
+dated by the issue's own date (刊期日期, `dated_at`); each function is one aggregate query.
 """
 
 import datetime
@@ -14,8 +14,14 @@ from .models import Entry, Issue, Section, Unit
 
 
 def published_between(start, end):
-    """Published issues whose publish date (local time) is within [start, end]."""
-    return Issue.objects.published().filter(published_at__date__gte=start, published_at__date__lte=end)
+    """Published issues whose own date (刊期日期, local time) is within [start, end]."""
+    return Issue.objects.published().filter(dated_at__date__gte=start, dated_at__date__lte=end)
+
+
+def latest_year():
+    """The latest year (local time) of a published issue's own date, or None; dated as above."""
+    latest = Issue.objects.published().aggregate(latest=Max("dated_at"))["latest"]
+    return timezone.localtime(latest).year if latest else None
 
 
 def entries_per_unit(issues):
@@ -46,7 +52,7 @@ def entries_per_month(issues, start, end):
     """[(“2023年4月”, entries)] for every month from start to end, zero included."""
     rows = (
         Entry.objects.filter(issue__in=issues)
-        .annotate(month=TruncMonth("issue__published_at", tzinfo=timezone.get_current_timezone()))
+        .annotate(month=TruncMonth("issue__dated_at", tzinfo=timezone.get_current_timezone()))
         .values("month")
         .annotate(count=Count("id"))
     )
@@ -75,7 +81,7 @@ def units_not_reported(last, *, now=None):
     units = (
         Unit.objects.exclude(kind=Unit.Kind.OTHER_CITY)
         .exclude(entries__issue__in=recent)
-        .annotate(last_seen=Max("entries__issue__published_at", filter=Q(entries__issue__in=published)),
+        .annotate(last_seen=Max("entries__issue__dated_at", filter=Q(entries__issue__in=published)),
                   last_submitted=Subquery(last_submitted))
         .order_by(F("last_seen").asc(nulls_first=True), "name")
     )

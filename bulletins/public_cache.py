@@ -1,10 +1,15 @@
 """Caching of the anonymous public pages.
 
-Every cached page is keyed with a *content generation*: a number kept in the cache that is
-replaced whenever published content may have changed (see ``bulletins/signals.py``) and
-whenever the next scheduled publish time has passed. A scheduled issue therefore appears at
-its time by itself, with no cron job: the first request after that time sees the old
-generation has expired, starts a new one, and renders fresh pages.
+Every cached page is keyed with a *content generation*: a number kept in one database row
+(`ContentGeneration`) that is replaced whenever published content may have changed (see
+``bulletins/signals.py``) and whenever the next scheduled publish time has passed. A scheduled
+issue therefore appears at its time by itself, with no cron job: the first request after that
+time sees the old generation has expired, starts a new one, and renders fresh pages.
+
+The number is read from the database on every request (one primary-key read), never from the
+cache, so a cache restarted from an old snapshot cannot make an old page current again; after a
+database is restored from a backup, `manage.py bump_content_generation` starts a new number. The
+cache itself fails open (wenming/cache.py): while it is away every page is rendered from the database.
 """
 
 import functools
@@ -15,20 +20,18 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Min
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import parse_http_date_safe
 
-STATE_KEY = "public:generation"
-# Seconds; an upper bound only, as a new generation makes old pages unreachable. It is also how long
-# another process can serve a stale page when each process has its own local-memory cache.
+# Seconds; an upper bound only, as a new generation makes old pages unreachable.
 PAGE_TIMEOUT = getattr(settings, "PUBLIC_CACHE_TIMEOUT", 600)
 
 
 def pages_cached():
     """PUBLIC_PAGE_CACHE = False renders every page afresh (the benchmark's "uncached" phase);
-    the small lookups (site settings, generation, scheduled time) stay cached."""
+    the small lookups (site settings, navigation) stay cached."""
     return getattr(settings, "PUBLIC_PAGE_CACHE", True)
 
 
@@ -46,38 +49,63 @@ class Generation:
 
 
 def _next_publish_time(now):
+    """The next scheduled publish time after `now`, as a subquery so a bump is one statement."""
     from .models import Issue
 
-    return Issue.objects.filter(status=Issue.Status.PUBLISHED, published_at__gt=now).aggregate(
-        next=Min("published_at")
-    )["next"]
+    return Subquery(
+        Issue.objects.scheduled(now).order_by("published_at").values("published_at")[:1]
+    )
 
 
-def _start_generation(now):
-    generation = Generation(number=time.time_ns(), started_at=now, valid_until=_next_publish_time(now))
-    cache.set(STATE_KEY, generation, None)
-    return generation
+def _generation_row():
+    from .models import ContentGeneration
+
+    return ContentGeneration.objects.filter(pk=1)
+
+
+def _read_generation():
+    row = _generation_row().values_list("number", "started_at", "valid_until").first()
+    return Generation(*row) if row else None
+
+
+def _write_generation(now, *, replacing=None):
+    """Start a new generation; with `replacing`, only if that one is still current."""
+    from .models import ContentGeneration
+
+    rows = _generation_row()
+    if replacing is not None:
+        rows = rows.filter(number=replacing)
+    fields = {"number": time.time_ns(), "started_at": now, "valid_until": _next_publish_time(now)}
+    if not rows.update(**fields) and replacing is None:  # no row yet (a new or emptied database)
+        ContentGeneration.objects.get_or_create(pk=1, defaults={"number": 0, "started_at": now})
+        _generation_row().update(**fields)
 
 
 def current_generation(request=None):
     """The generation in force now; starts a new one when a scheduled issue's time has come.
 
-    With a request, the answer is remembered for the rest of that request (one cache read).
+    With a request, the answer is remembered for the rest of that request (one database read).
     """
     if request is not None:
         if not hasattr(request, "_public_generation"):
             request._public_generation = current_generation()
         return request._public_generation
     now = timezone.now()
-    generation = cache.get(STATE_KEY)
-    if generation is None or (generation.valid_until is not None and generation.valid_until <= now):
-        generation = _start_generation(now)
-    return generation
+    generation = _read_generation()
+    if generation is None:
+        _write_generation(now)
+    elif generation.valid_until is not None and generation.valid_until <= now:
+        _write_generation(now, replacing=generation.number)  # another process may have been first
+    else:
+        return generation
+    return _read_generation()
 
 
 def bump_generation():
-    """Forget every cached public page (called when published content may have changed)."""
-    cache.delete(STATE_KEY)
+    """Forget every cached public page (called when published content may have changed, and after a restore).
+
+    Inside a transaction the new number becomes visible with the commit, together with the change."""
+    _write_generation(timezone.now())
 
 
 def cached_value(name, compute, *, generation=None):
@@ -149,11 +177,11 @@ def _without_session(request):
 
 
 class PublicPageCacheMiddleware:
-    """The fast path for anonymous readers: one cache round trip, no session, no database.
+    """The fast path for anonymous readers: one database read, one cache read, no session.
 
     A request without a session cookie cannot belong to a signed-in user. For such a request the
-    middleware reads the generation and the stored final response (headers included: CSP, ETag,
-    Cache-Control) in one ``get_many``; a response stored under an older generation is ignored.
+    middleware reads the generation (database) and the stored final response (cache; headers
+    included: CSP, ETag, Cache-Control); a response stored under another generation is ignored.
     Misses go through the whole stack, and a page that ``cache_public_page`` handled is stored
     on the way out. Placed right after WhiteNoise, so the middlewares below it never run on a hit.
     """
@@ -165,14 +193,8 @@ class PublicPageCacheMiddleware:
         if not _without_session(request) or not pages_cached():
             return self.get_response(request)
         key = _response_key(request)
-        found = cache.get_many([STATE_KEY, key])
-        generation, stored = found.get(STATE_KEY), found.get(key)
-        if (
-            stored is not None
-            and generation is not None
-            and stored[0] == generation.number
-            and (generation.valid_until is None or generation.valid_until > timezone.now())
-        ):
+        stored = cache.get(key)
+        if stored is not None and stored[0] == current_generation(request).number:
             response = stored[1]
             return get_conditional_response(
                 request,

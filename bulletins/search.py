@@ -141,7 +141,7 @@ def _filtered(rows, filters):
         rows = rows.filter(entry__units=filters.unit)
     if filters.date_from or filters.date_to:
         # An entry's date is its event date, or its issue's publish date when it has none (近日).
-        rows = rows.annotate(date=Coalesce("entry__event_date", TruncDate("issue__published_at")))
+        rows = rows.annotate(date=Coalesce("entry__event_date", TruncDate("issue__dated_at")))
         if filters.date_from:
             rows = rows.filter(date__gte=filters.date_from)
         if filters.date_to:
@@ -200,19 +200,25 @@ def _newest_candidates(rows, terms, newest_year=None):
     return ids
 
 
-def search(query, filters=None):
-    """Published entries matching every term of `query`, as ranked `Results`.
-
-    The newest MAX_RESULTS matches are the candidates (a reader narrows a common word with
-    more words or the filters); they are ranked as the module docstring says."""
+def candidates(query, filters=None):
+    """The candidate entry ids of `search()` (newest first) and whether more matched."""
     if not query:
-        return Results(query, [], truncated=False)
+        return [], False
     filters = filters or Filters()
     published = Issue.objects.published()
     rows = _filtered(EntrySearchIndex.objects.filter(issue__in=published), filters)
     newest_year = None if filters.year else published.order_by("-year").values_list("year", flat=True).first()
     ids = _newest_candidates(rows, query.terms, newest_year)
-    return Results(query, ids[:MAX_RESULTS], truncated=len(ids) > MAX_RESULTS)
+    return ids[:MAX_RESULTS], len(ids) > MAX_RESULTS
+
+
+def search(query, filters=None):
+    """Published entries matching every term of `query`, as ranked `Results`.
+
+    The newest MAX_RESULTS matches are the candidates (a reader narrows a common word with
+    more words or the filters); they are ranked as the module docstring says."""
+    ids, truncated = candidates(query, filters)
+    return Results(query, ids, truncated=truncated)
 
 
 def _pattern(terms):

@@ -1,9 +1,13 @@
+import hashlib
+import json
+
 from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from .models import Issue, Person, Section, Unit
-from .search import MAX_QUERY_LENGTH, MAX_RESULTS, Filters, highlight, parse_query, search, snippet
+from .public_cache import cached_value, current_generation
+from .search import MAX_QUERY_LENGTH, MAX_RESULTS, Filters, Results, candidates, highlight, parse_query, snippet
 
 RESULTS_PER_PAGE = 20
 
@@ -62,11 +66,30 @@ class SearchForm(forms.Form):
         return Filters(**{name: data.get(name) for name in names})
 
 
+def _search_key(query, filters):
+    """The normalised query: its terms (NFKC, lower case, no repeats) and the valid filters."""
+    described = [
+        query.terms,
+        filters.year,
+        *(getattr(value, "pk", None) for value in (filters.section, filters.person, filters.unit)),
+        *(value.isoformat() if value else None for value in (filters.date_from, filters.date_to)),
+    ]
+    return "search:" + hashlib.sha256(json.dumps(described, ensure_ascii=False).encode()).hexdigest()
+
+
+def cached_search(request, query, filters):
+    """Search results, the candidates computed once per normalised query within the content generation."""
+    ids, truncated = cached_value(
+        _search_key(query, filters), lambda: candidates(query, filters), generation=current_generation(request)
+    )
+    return Results(query, ids, truncated=truncated)
+
+
 def search_view(request):
     form = SearchForm(request.GET)
     form.is_valid()
     query = parse_query(request.GET.get("q", ""))
-    results = search(query, form.filters())
+    results = cached_search(request, query, form.filters())
     page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     found = [
         {"entry": e, "snippet": snippet(e, query.terms), "issue_title": highlight(e.issue.title, query.terms)}

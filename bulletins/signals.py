@@ -1,12 +1,11 @@
 """Signal handlers that forget cached public pages whenever published content may have changed.
 
 Saving or deleting an issue, an entry, its people and units, a section, a registry record or
-the site settings starts a new content generation (bulletins/public_cache.py). The bump runs
-at once and again after the transaction commits, so a request that read the old rows while
-the transaction was open cannot leave a stale page behind under the new generation.
+the site settings starts a new content generation (bulletins/public_cache.py). The generation
+is a database row updated in the same transaction, so other requests see the new number exactly
+when they can see the change; a page rendered from the old rows stays under the old number.
 """
 
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -18,7 +17,6 @@ CONTENT_MODELS = (Issue, Entry, EntryPerson, Section, Person, Unit, SiteSettings
 
 def forget_public_pages(**kwargs):
     bump_generation()
-    transaction.on_commit(bump_generation, robust=True)
 
 
 for model in CONTENT_MODELS:

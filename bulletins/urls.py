@@ -14,6 +14,7 @@ urlpatterns = [
     path("issues/", views.issue_list, name="issue_list"),
     path("issues/<int:year>/<int:number>/", views.issue_detail, name="issue_detail"),
     path("issues/<int:year>/<int:number>/print/", views.issue_print, name="issue_print"),
+    path("issues/<int:year>/<int:number>/pdf/", views.issue_pdf, name="issue_pdf"),
     path("sections/<slug:slug>/", views.section_entries, name="section"),
     path("people/<int:pk>/", views.person_entries, name="person"),
     path("units/<int:pk>/", views.unit_entries, name="unit"),

@@ -6,8 +6,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import condition
 
+from . import pdf
 from .models import Entry, EntryPerson, Issue, Person, Section, Unit
 from .public_cache import cache_public_page, cached_value, current_generation, is_cacheable_request
 
@@ -71,7 +73,7 @@ def _issue_for(request, year, number):
     issue = get_object_or_404(Issue, year=year, number=number)
     preview = not issue.is_published
     if preview and not request.user.has_perm("bulletins.change_issue"):
-        if issue.status == Issue.Status.WITHDRAWN:
+        if issue.is_withdrawn_from_public:
             return issue, None
         raise Http404("没有找到这一期简报。")
     return issue, preview
@@ -156,6 +158,21 @@ def issue_detail(request, year, number):
 @cache_public_page
 def issue_print(request, year, number):
     return _render_issue(request, year, number, "bulletins/issue_print.html")
+
+
+@_revalidate
+@condition(etag_func=lambda r, year, number: _issue_etag(r, year, number, "pdf"), last_modified_func=_issue_last_modified)
+@cache_public_page
+def issue_pdf(request, year, number):
+    issue, preview = _issue_for(request, year, number)
+    if preview is None:
+        return _withdrawn(request, issue)
+    data = pdf.render_pdf(issue, _group_by_section(_entries_of([issue])), preview=preview)
+    response = HttpResponse(data, content_type=pdf.MIME_TYPE)
+    response["Content-Disposition"] = content_disposition_header(False, pdf.filename(issue))
+    if preview:
+        add_never_cache_headers(response)
+    return response
 
 
 def _page_of(request, queryset):

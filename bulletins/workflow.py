@@ -1,11 +1,11 @@
-"""The editorial workflow of an issue: 草稿 → 待审核 → 待签发 → 已发布 (→ 已撤回), and back.
+"""The editorial workflow of an issue: 草稿 → 待审核 → 待签发 → 已发布 (→ 已撤回 → 草稿), and back.
 
 Each transition is one function with keyword-only arguments. It checks the user's
 permission and the issue's current state on the server (under a row lock), runs in one
 transaction, bumps `issue.version`, records an `IssueTransition`, an audit event and a
 revision, then emails the people who act next. Refusals raise `PermissionDenied` (no
 permission: 403) or `WorkflowError` (wrong state, missing comment, stale version: a Chinese
-message for the user).
+message for the user); every refusal is audited as a failure.
 """
 
 import datetime
@@ -77,6 +77,13 @@ TRANSITIONS = {
     ),
     Action.PUBLISH: Transition(Action.PUBLISH, {Status.AWAITING_SIGNOFF: SIGN}, Status.PUBLISHED),
     Action.WITHDRAW: Transition(Action.WITHDRAW, {Status.PUBLISHED: SIGN}, Status.WITHDRAWN, needs_comment=True),
+    Action.REOPEN: Transition(Action.REOPEN, {Status.WITHDRAWN: SIGN}, Status.DRAFT, needs_comment=True),
+}
+
+COMMENT_REQUIRED = {
+    Action.RETURN: "退回必须填写意见，说明需要修改什么。",
+    Action.WITHDRAW: "撤稿必须填写原因。",
+    Action.REOPEN: "重新编辑必须填写原因，说明要更正什么。",
 }
 
 
@@ -139,10 +146,17 @@ def _lock(issue, *, expected_version):
     return current
 
 
+def _refuse(error, *, action, by, request, issue):
+    """Audit a refused transition (no permission, wrong state, stale version) and raise `error`."""
+    audit.record(f"workflow.{action}", user=by, request=request, obj=issue, outcome="failure",
+                 detail=str(error) or "没有权限")
+    raise error
+
+
 def _require_permission(issue, *, action, by, request):
     if not may_perform_anywhere(by, action):
-        audit.record(f"workflow.{action}", user=by, request=request, obj=issue, outcome="failure", detail="没有权限")
-        raise PermissionDenied(f"您没有“{TRANSITIONS[action].label}”的权限。")
+        _refuse(PermissionDenied(f"您没有“{TRANSITIONS[action].label}”的权限。"), action=action, by=by,
+                request=request, issue=issue)
 
 
 def _perform(issue, *, action, by, comment="", expected_version=None, request=None, apply=None, detail="",
@@ -151,34 +165,40 @@ def _perform(issue, *, action, by, comment="", expected_version=None, request=No
     _require_permission(issue, action=action, by=by, request=request)
     comment = (comment or "").strip()
     if transition.needs_comment and not comment:
-        raise WorkflowError("撤稿必须填写原因。" if action == Action.WITHDRAW else "退回必须填写意见，说明需要修改什么。")
+        raise WorkflowError(COMMENT_REQUIRED[action])
 
-    with transaction.atomic():
-        current = _lock(issue, expected_version=expected_version)
-        if current.status not in transition.sources:
-            raise WorkflowError(f"“{current}”当前状态为“{current.get_status_display()}”，不能{transition.label}。")
-        if not may_perform(by, action, current):
-            raise PermissionDenied(f"您没有在“{current.get_status_display()}”状态下{transition.label}的权限。")
-        from_status = current.status
-        current.status = transition.target
-        current.version += 1
-        current.updated_by = by
-        if apply:
-            apply(current)
-        current.save()
-        record = IssueTransition.objects.create(
-            issue=current, action=action, from_status=from_status, to_status=current.status, by=by, comment=comment
-        )
-        audit.record(f"workflow.{action}", user=by, request=request, obj=current,
-                     detail="；".join(part for part in [f"{Status(from_status).label} → {current.get_status_display()}",
-                                                        comment, detail] if part))
-        if also:
-            also(current)
-        with reversion.create_revision(manage_manually=True):
-            save_revision(current, user=by, comment=_revision_comment(record, current))
+    try:
+        with transaction.atomic():
+            current = _lock(issue, expected_version=expected_version)
+            if current.status not in transition.sources:
+                raise WorkflowError(f"“{current}”当前状态为“{current.get_status_display()}”，不能{transition.label}。")
+            if not may_perform(by, action, current):
+                raise PermissionDenied(f"您没有在“{current.get_status_display()}”状态下{transition.label}的权限。")
+            from_status = current.status
+            current.status = transition.target
+            current.version += 1
+            current.updated_by = by
+            if apply:
+                apply(current)
+            current.save()
+            record = IssueTransition.objects.create(
+                issue=current, action=action, from_status=from_status, to_status=current.status, by=by,
+                comment=comment,
+            )
+            audit.record(f"workflow.{action}", user=by, request=request, obj=current,
+                         detail="；".join(part for part in [
+                             f"{Status(from_status).label} → {current.get_status_display()}", comment, detail] if part))
+            if also:
+                also(current)
+            with reversion.create_revision(manage_manually=True):
+                save_revision(current, user=by, comment=_revision_comment(record, current))
+    except (WorkflowError, PermissionDenied) as error:
+        # Outside the rolled-back transaction, so the refusal stays on record.
+        _refuse(error, action=action, by=by, request=request, issue=issue)
 
     # Hand the caller the fresh row so it sees the new state and version.
-    for name in ("status", "version", "published_at", "withdrawn_reason", "updated_by", "updated_at"):
+    for name in ("status", "version", "dated_at", "published_at", "withdrawn_reason", "correction_note",
+                 "corrected_at", "updated_by", "updated_at"):
         setattr(issue, name, getattr(current, name))
     recipients = notifications.notify(record, request=request)
     return Outcome(transition=record, recipients=recipients)
@@ -210,11 +230,14 @@ def return_issue(issue, *, by, comment, expected_version=None, request=None):
                     request=request)
 
 
-def publish(issue, *, by, at=None, override_reason="", expected_version=None, request=None):
+def publish(issue, *, by, at=None, override_reason="", correction_note="", expected_version=None, request=None):
     """待签发 → 已发布, now or at `at` (scheduled: hidden until then, no cron job needed).
 
-    Blocking proofreading findings refuse the publish unless `override_reason` is given; the
-    override is audited on its own.
+    The issue keeps its own date (刊期日期) if it has one, e.g. from an imported file; a new
+    issue takes the publishing moment. Republishing an issue reopened after withdrawal needs a
+    public `correction_note` (更正说明), shown under the title with the date. Blocking
+    proofreading findings refuse the publish unless `override_reason` is given; the override is
+    audited on its own.
     """
     _require_permission(issue, action=Action.PUBLISH, by=by, request=request)
     now = timezone.now()
@@ -222,6 +245,9 @@ def publish(issue, *, by, at=None, override_reason="", expected_version=None, re
         raise WorkflowError("定时发布的时间已经过去，请选择将来的时间，或选择立即发布。")
     publish_at = at if at is not None and at > now else now
     override_reason = (override_reason or "").strip()
+    correction_note = (correction_note or "").strip()
+    if issue.withdrawn_reason and not correction_note:
+        raise WorkflowError("这一期曾经撤稿，重新发布必须填写更正说明（将显示在公开页面标题下方）。")
     findings = checks.run_checks(issue)
     blocking = checks.blocking(findings)
     if blocking and not override_reason:
@@ -229,16 +255,22 @@ def publish(issue, *, by, at=None, override_reason="", expected_version=None, re
 
     def apply(current):
         current.published_at = publish_at
-        current.withdrawn_reason = ""
+        if current.dated_at is None:
+            current.dated_at = publish_at
+        if correction_note:
+            current.correction_note = correction_note
+            current.corrected_at = publish_at
 
     def audit_override(current):
         audit.record("workflow.override", user=by, request=request, obj=current,
                      detail=f"理由：{override_reason}；问题：" + "；".join(f.message for f in blocking))
 
+    detail = [f"定时发布于 {timezone.localtime(publish_at):%Y-%m-%d %H:%M}" if publish_at > now else "",
+              f"更正说明：{correction_note}" if correction_note else ""]
     outcome = _perform(
         issue, action=Action.PUBLISH, by=by, comment=override_reason if blocking else "",
         expected_version=expected_version, request=request, apply=apply, also=audit_override if blocking else None,
-        detail=f"定时发布于 {timezone.localtime(publish_at):%Y-%m-%d %H:%M}" if publish_at > now else "",
+        detail="；".join(part for part in detail if part),
     )
     outcome.findings = findings
     return outcome
@@ -254,6 +286,45 @@ def withdraw(issue, *, by, reason, expected_version=None, request=None):
                     request=request, apply=apply)
 
 
+def reopen(issue, *, by, reason, expected_version=None, request=None):
+    """已撤回 → 草稿 under the same year and number (撤稿更正后重发), by a signer, with the reason.
+
+    The withdrawal notice stays: the public URL answers 410 until the issue is published again,
+    which then needs a public correction note.
+    """
+    return _perform(issue, action=Action.REOPEN, by=by, comment=reason, expected_version=expected_version,
+                    request=request)
+
+
+def correct(issue, *, by, note="", what="期刊", request=None):
+    """Record a correction of a published issue, already saved by the caller in its transaction.
+
+    The one correction path of the issue page and the entry page: checks the signer's right,
+    writes the transition, the audit event and a revision; a `note` becomes the public 更正说明.
+    """
+    if issue.status != Status.PUBLISHED:
+        raise WorkflowError(f"“{issue}”当前状态为“{issue.get_status_display()}”，不是更正。")
+    if not by.has_perm(SIGN):
+        _refuse(PermissionDenied("您没有更正已发布期刊的权限。"), action=Action.CORRECT, by=by, request=request,
+                issue=issue)
+    note = (note or "").strip()
+    with transaction.atomic():
+        if note:
+            issue.correction_note = note
+            issue.corrected_at = timezone.now()
+            issue.save(update_fields=["correction_note", "corrected_at", "updated_at"])
+        record = IssueTransition.objects.create(
+            issue=issue, action=Action.CORRECT, from_status=issue.status, to_status=issue.status, by=by,
+            comment=note or f"更正{what}",
+        )
+        audit.record("workflow.correct", user=by, request=request, obj=issue,
+                     detail="；".join(part for part in [f"更正{what}", f"更正说明：{note}" if note else ""] if part))
+        with reversion.create_revision(manage_manually=True):
+            label = "更正" if what == "期刊" else f"更正（{what}）"
+            save_revision(issue, user=by, comment=f"{label}：{note}" if note else label)
+    return Outcome(transition=record)
+
+
 def restore(version, *, by, expected_version=None, request=None):
     """Make an old revision the current draft; newer revisions stay, the restore is a new one.
 
@@ -262,7 +333,8 @@ def restore(version, *, by, expected_version=None, request=None):
     """
     issue = Issue.objects.get(pk=version.object_id)
     if not may_edit(by, issue) or issue.status == Status.WITHDRAWN:
-        raise PermissionDenied("您没有修改这一期的权限，不能恢复旧版本。")
+        _refuse(PermissionDenied("您没有修改这一期的权限，不能恢复旧版本；已撤稿的期刊请先“撤稿后重新编辑”。"),
+                action=Action.RESTORE, by=by, request=request, issue=issue)
     if issue.status == Status.PUBLISHED:
         raise WorkflowError("已发布的期刊不能恢复为草稿；如需更正请直接修改，或先撤稿。")
     if expected_version is None:
@@ -274,10 +346,13 @@ def restore(version, *, by, expected_version=None, request=None):
             version.revision.revert(delete=True)
         except RevertError as error:
             raise WorkflowError(f"无法恢复这个版本：{error}") from error
-        current = Issue.objects.get(pk=issue.pk)
+        restored = Issue.objects.get(pk=issue.pk)
+        # The content comes from the old revision; what the workflow owns stays as it is now.
+        for name in ("dated_at", "withdrawn_reason", "correction_note", "corrected_at", "created_by"):
+            setattr(restored, name, getattr(current, name))
+        current = restored
         current.status = Status.DRAFT
         current.published_at = None
-        current.withdrawn_reason = ""
         current.version = version_number + 1
         current.updated_by = by
         current.save()

@@ -137,6 +137,23 @@ def make_audit_event(action="login", *, created_at=None, **fields):
     return AuditEvent.objects.create(action=action, created_at=created_at or timezone.now(), **fields)
 
 
+# Pictures in entry bodies -------------------------------------------------------
+
+
+def store_picture(name="picture.png", *, size=(400, 300), color=(200, 30, 30)):
+    """A PNG saved through the default storage; returns its public URL for an entry's <img src>."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "PNG")
+    stored_as = default_storage.save(f"images/test/{name}", ContentFile(buffer.getvalue()))
+    return default_storage.url(stored_as)
+
+
 # Submissions (信息报送) ------------------------------------------------------------
 
 

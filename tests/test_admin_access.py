@@ -19,7 +19,8 @@ from reversion.models import Version
 
 from accounts.models import User
 from accounts.roles import ADMINISTRATOR, AUDITOR, CORRESPONDENT, EDITOR, REVIEWER, SIGNER
-from bulletins.models import EntryImage, SiteSettings, WordRule
+from bulletins import recycle_bin
+from bulletins.models import EntryImage, Notification, SiteSettings, WordRule
 from bulletins.revisions import save_revision
 
 from submissions.models import ScoringRule
@@ -59,6 +60,8 @@ def _world(user):
         "settings": SiteSettings.load(),
         "attempt": AccessAttempt.objects.create(username=target.username, ip_address="10.1.1.1",
                                                 failures_since_start=5),
+        "notification": Notification.objects.create(recipient=user, text="《第1期》请审核"),
+        "deleted": recycle_bin.keep(make_issue(), by=make_staff(EDITOR)),
         "image": EntryImage.objects.create(file="images/x.png", width=1, height=1, size=1, alt_text="图",
                                       uploaded_by=user),
         "submission": make_submission(make_correspondent(), state="submitted"),
@@ -94,6 +97,16 @@ ROWS = [
     ("GET", "bulletins_admin:issue_export_docx", lambda w: f"/admin/bulletins/issue/{w['issue'].pk}/export.docx",
      None, CONTENT),
     ("GET", "bulletins_admin:overview", lambda w: "/admin/overview/", None, CONTENT),
+    # 回收站: whoever views issues sees the page (listing only what they may recover); recovering is
+    # for the draft's editor or a signer (the world's draft was deleted by an editor, not by them)
+    ("GET", "bulletins_admin:recycle_bin", lambda w: "/admin/recycle-bin/", None, CONTENT),
+    ("POST", "bulletins_admin:recycle_bin_recover", lambda w: f"/admin/recycle-bin/{w['deleted'].pk}/recover/", {},
+     {SIGNER, SUPERUSER}),
+    # In-app notifications: everyone's own
+    ("GET", "bulletins_admin:notifications", lambda w: "/admin/notifications/", None, EVERYONE),
+    ("GET", "bulletins_admin:notification_open", lambda w: f"/admin/notifications/{w['notification'].pk}/open/",
+     None, EVERYONE),
+    ("POST", "bulletins_admin:notifications_read", lambda w: "/admin/notifications/read/", {"all": "1"}, EVERYONE),
     ("GET", "admin:bulletins_issue_import", lambda w: "/admin/bulletins/issue/import/", None, {EDITOR, SUPERUSER}),
     ("GET", "admin:bulletins_entry_changelist", lambda w: "/admin/bulletins/entry/", None, CONTENT),
     ("GET", "admin:bulletins_entry_add", lambda w: "/admin/bulletins/entry/add/", None, CONTENT),
@@ -127,6 +140,11 @@ ROWS = [
     ("GET", "admin:bulletins_sitesettings_change",
      lambda w: f"/admin/bulletins/sitesettings/{w['settings'].pk}/change/", None, {SIGNER, ADMINISTRATOR, SUPERUSER}),
     ("GET", "admin:bulletins_sitesettings_add", lambda w: "/admin/bulletins/sitesettings/add/", None, set()),
+    # The task queue's runs (failed mail): the administrator reads them; nobody adds or changes any
+    ("GET", "admin:django_tasks_database_dbtaskresult_changelist",
+     lambda w: "/admin/django_tasks_database/dbtaskresult/", None, {ADMINISTRATOR, SUPERUSER}),
+    ("GET", "admin:django_tasks_database_dbtaskresult_add", lambda w: "/admin/django_tasks_database/dbtaskresult/add/",
+     None, set()),
     # Accounts: the administrator only
     ("GET", "admin:accounts_user_changelist", lambda w: "/admin/accounts/user/", None, {ADMINISTRATOR, SUPERUSER}),
     ("GET", "admin:accounts_user_add", lambda w: "/admin/accounts/user/add/", None, {ADMINISTRATOR, SUPERUSER}),

@@ -10,9 +10,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture
-def issues(tomorrow):
+def issues(tomorrow, yesterday):
     make_sample_issue(year=2023, number=13)
-    make_published_issue(year=2023, number=12)
+    make_published_issue(year=2023, number=12, published_at=yesterday)  # feeds go by the issue's date
     make_issue(year=2023, number=14)
     make_published_issue(year=2023, number=15, published_at=tomorrow)
 

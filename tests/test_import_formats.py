@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from docx import Document
 
 from bulletins.importer import ImportFailed, extract_text, parse_text
@@ -163,3 +164,52 @@ def test_directory_imports_text_word_and_html_files(tmp_path):
 def test_unsupported_file_type_is_refused():
     with pytest.raises(ImportFailed, match="不支持“.pdf”文件"):
         extract_text(b"%PDF", filename="13.pdf")
+
+
+# Issue 15: GB2312 pages, share widgets, and the Word round trip
+
+
+def test_gb2312_page_with_a_gbk_only_character_is_read_by_its_meta_charset():
+    page = GOVERNMENT_PAGE.format(charset="gb2312").replace("高鹏凌", "朱镕基")  # 镕 is in GBK, not GB2312
+    parsed = parse_text(extract_text(page.encode("gbk"), filename="13.htm"))
+    assert "朱镕基" in parsed.entries[0].paragraphs[0]
+
+
+def test_share_widget_and_view_count_are_dropped_from_the_page():
+    page = GOVERNMENT_PAGE.format(charset="utf-8").replace(
+        '<div class="pages">',
+        '<div class="bdsharebuttonbox"><a>分享到：</a><a>微信</a><a>微博</a></div>'
+        "<p>浏览次数：356　【打印本页】【关闭窗口】</p><div class=\"pages\">",
+    )
+    parsed = parse_text(extract_text(page.encode(), filename="13.html"))
+    text = "\n".join(entry.text for entry in parsed.entries)
+    for furniture in ("分享", "微信", "浏览次数", "打印本页"):
+        assert furniture not in text
+
+
+def test_word_export_imports_back_as_the_same_issue_with_its_distribution():
+    from bulletins.export_docx import issue_to_docx
+    from bulletins.importer.writer import import_issue
+
+    from .factories import make_sample_issue
+
+    original = make_sample_issue(year=2023, number=13, published_at=datetime.datetime(2023, 4, 6, 7, 59, tzinfo=datetime.UTC))
+    before_date = timezone.localdate(original.dated_at)
+    Issue.objects.filter(pk=original.pk).update(report_to="市领导", send_to="", issue_to="各县（区）创文办，市级各部门",
+                                                print_run=80)
+    original.refresh_from_db()
+    data = issue_to_docx(original)
+    before = {
+        "title": original.title, "date": before_date, "distribution": original.distribution(),
+        # date_text is left out: the factory writes "3月17日" where the importer reads "3月17日上午".
+        "entries": [(e.section.name, e.body, e.event_date) for e in original.entries.all()],
+    }
+    original.delete()
+
+    parsed = parse_text(extract_text(data, filename="2023年第13期.docx"), filename="2023年第13期.docx")
+    issue = import_issue(parsed, status=Issue.Status.PUBLISHED)
+    entries = [(e.section.name, e.body, e.event_date) for e in issue.entries.all()]
+    assert (issue.year, issue.number, issue.title) == (2023, 13, before["title"])
+    assert timezone.localdate(issue.dated_at) == before["date"]
+    assert issue.distribution() == before["distribution"]
+    assert entries == before["entries"]

@@ -320,3 +320,88 @@ def test_directory_run_counts_existing_issues_as_skipped(tmp_path):
 def test_missing_path_is_reported():
     with pytest.raises(CommandError, match="找不到文件或目录"):
         run("/nonexistent/bulletin.txt")
+
+
+# The 版记, the masthead's date and page furniture (issue 15)
+
+DISTRIBUTION_TEXT = """2023年文明城市创建(第2期)
+时间: 2023-02-01 08:00:00
+【单位行动】
+●近日,市文明办开展志愿服务。
+———————————————————
+报：市委、市政府领导
+送：市人大、市政协领导同志
+发：各县（区）创文办，
+市级各部门
+———————————————————
+巴中市创文办　　　　2023年2月1日印发
+（共印120份）
+"""
+
+
+def test_distribution_at_the_end_is_read_and_left_out_of_the_last_entry():
+    parsed = parse_text(DISTRIBUTION_TEXT)
+    assert parsed.entries[-1].paragraphs == ["近日,市文明办开展志愿服务。"]
+    found = parsed.distribution
+    assert (found.report_to, found.send_to, found.issue_to, found.print_run) == (
+        "市委、市政府领导", "市人大、市政协领导同志", "各县（区）创文办，市级各部门", 120,
+    )
+
+
+def test_distribution_followed_by_page_furniture_is_still_read():
+    parsed = parse_text(DISTRIBUTION_TEXT + "【打印本页】【关闭窗口】\n上一篇：2023年文明城市创建(第1期)\n")
+    assert parsed.distribution.print_run == 120
+
+
+def test_an_entry_line_starting_with_fa_is_not_a_distribution_when_text_follows():
+    parsed = parse_text("2023年文明城市创建(第2期)\n【单位行动】\n●近日,好。\n发：通知如下。\n这是一段很长的正文，它不属于版记，" + "内容" * 40 + "。\n")
+    assert parsed.distribution is None
+    assert parsed.entries[0].paragraphs[-1].startswith("这是一段很长的正文")
+
+
+def test_imported_distribution_becomes_the_issue_distribution():
+    issue = import_issue(parse_text(DISTRIBUTION_TEXT))
+    assert (issue.report_to, issue.issue_to, issue.print_run) == ("市委、市政府领导", "各县（区）创文办，市级各部门", 120)
+    assert issue.distribution().lines()[1] == ("送", "市人大、市政协领导同志")
+
+
+def test_issue_without_distribution_prints_the_site_default():
+    issue = import_issue(parse_text("2023年文明城市创建(第2期)\n【单位行动】\n●近日,好。"))
+    assert (issue.report_to, issue.send_to, issue.issue_to, issue.print_run) == ("", "", "", None)
+    from bulletins.models import SiteSettings
+
+    assert issue.distribution().issue_to == SiteSettings.load().issue_to
+
+
+def test_masthead_date_is_the_issue_date_without_a_time_line():
+    text = "文明城市创建\n2023年第2期\n巴中市创文办　　2023年2月1日\n【单位行动】\n●近日,好。"
+    parsed = parse_text(text)
+    assert parsed.masthead_date == datetime.date(2023, 2, 1)
+    issue = import_issue(parsed, status=Issue.Status.PUBLISHED)
+    assert issue.dated_at == issue.published_at == datetime.datetime(2023, 2, 1, tzinfo=SHANGHAI)
+
+
+def test_time_line_wins_over_the_masthead_date():
+    text = "文明城市创建\n巴中市创文办　2023年1月30日\n2023年文明城市创建(第2期)\n时间: 2023-02-01 08:00:00\n【单位行动】\n●近日,好。"
+    issue = import_issue(parse_text(text), status=Issue.Status.PUBLISHED)
+    assert issue.dated_at == datetime.datetime(2023, 2, 1, 8, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize("furniture", [
+    "【打印本页】【关闭窗口】",
+    "【打印本页】 【关闭窗口】",
+    "浏览次数：356",
+    "字号：大 中 小",
+    "【字体：大 中 小】",
+    "分享到：微信 微博 QQ空间",
+    "[打印本页] [关闭窗口]",
+])
+def test_page_furniture_never_reaches_an_entry(furniture):
+    text = f"2023年文明城市创建(第2期)\n【单位行动】\n●近日,市文明办开展志愿服务。{furniture}\n第二段。\n{furniture}\n"
+    parsed = parse_text(text)
+    assert parsed.entries[0].paragraphs == ["近日,市文明办开展志愿服务。", "第二段。"]
+
+
+def test_furniture_words_inside_real_text_are_kept():
+    parsed = parse_text("2023年文明城市创建(第2期)\n【单位行动】\n●近日,把经验分享到全市,打印成册。")
+    assert parsed.entries[0].paragraphs == ["近日,把经验分享到全市,打印成册。"]

@@ -96,9 +96,10 @@ def test_load_initial_data_and_create_demo_accounts_share_one_set_of_accounts(se
     assert User.objects.count() == 6  # the five roles of the office and the demo 通讯员
 
 
-def test_demo_accounts_receive_the_workflow_notifications(mailoutbox):
+def test_demo_accounts_receive_the_workflow_notifications(mailoutbox, django_capture_on_commit_callbacks):
     load()
     issue = make_issue(year=2024, number=1, created_by=User.objects.get(username="editor"))
     make_entry(issue)
-    workflow.submit(issue, by=User.objects.get(username="editor"))
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit(issue, by=User.objects.get(username="editor"))
     assert [message.to for message in mailoutbox] == [["reviewer@wenming.example"]]

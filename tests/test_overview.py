@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.utils import timezone
 
 from bulletins import overview
 from bulletins.models import Issue, Unit
@@ -247,3 +248,25 @@ def test_admin_index_link_is_hidden_without_view_issue(client):
     request = RequestFactory().get("/admin/")
     request.user = make_user(roles=["审计员"], is_staff=True)
     assert "创建工作概览" not in render_to_string("admin/includes/overview_link.html", request=request)
+
+
+def test_overview_opens_on_the_latest_year_with_published_issues(client, staff, archive):
+    make_issue(number=1, year=2021, status=Issue.Status.PUBLISHED,
+               published_at=datetime.datetime(2021, 6, 1, 10, tzinfo=SHANGHAI))
+    response = client.get(URL)
+    assert (response.context["start"], response.context["end"]) == (datetime.date(2023, 1, 1),
+                                                                     datetime.date(2023, 12, 31))
+    assert "发布的 4 期" in response.content.decode()
+
+
+def test_latest_year_ignores_drafts_withdrawn_and_scheduled_issues(tomorrow):
+    make_issue(number=1, status=Issue.Status.PUBLISHED, published_at=at(3, 1))
+    make_issue(number=2, status=Issue.Status.PUBLISHED, published_at=tomorrow.replace(year=2030))
+    make_issue(number=3, status=Issue.Status.WITHDRAWN, published_at=datetime.datetime(2025, 1, 1, tzinfo=SHANGHAI))
+    assert overview.latest_year() == 2023
+
+
+def test_overview_without_published_issues_opens_on_the_last_twelve_months(client, staff):
+    response = client.get(URL)
+    assert response.context["end"] == timezone.localdate()
+    assert (response.context["end"] - response.context["start"]).days > 300

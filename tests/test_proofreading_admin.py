@@ -104,3 +104,39 @@ def test_editor_may_read_but_not_change_the_word_list(client, editor):
     response = client.post(reverse("admin:bulletins_wordrule_change", args=[rule.pk]),
                            {"wrong": "残废人", "right": "", "severity": "warning", "note": "", "is_active": "on"})
     assert response.status_code == 403
+
+
+def fix_data(client, entry, body):
+    form = client.get(reverse("admin:bulletins_entry_change", args=[entry.pk])).context["adminform"].form
+    return {"issue": entry.issue_id, "section": entry.section_id, "order": entry.order, "body": body,
+            "date_text": entry.date_text, "event_date": "",
+            "expected_issue_version": form["expected_issue_version"].value(),
+            "entry_people-TOTAL_FORMS": 0, "entry_people-INITIAL_FORMS": 0, "entry_people-MIN_NUM_FORMS": 0,
+            "entry_people-MAX_NUM_FORMS": 1000}
+
+
+def test_fix_link_of_a_finding_returns_to_proofreading(client, editor, issue):
+    entry = issue.entries.get(order=0)
+    page = client.get(url(issue)).content.decode()
+    back = f"%2Fadmin%2Fbulletins%2Fissue%2F{issue.pk}%2Fproofread%2F"
+    fix_link = f'{reverse("admin:bulletins_entry_change", args=[entry.pk])}?next={back}'
+    assert f'href="{fix_link}"' in page
+    response = client.post(fix_link, fix_data(client, entry, "<p>近日，市委副书记、市长高鹏凌调研。</p>"), follow=True)
+    assert response.redirect_chain[-1][0] == url(issue)
+    assert "须改（1）" not in response.content.decode()
+
+
+def test_fix_link_never_leaves_the_admin(client, editor, issue):
+    entry = issue.entries.get(order=0)
+    change = reverse("admin:bulletins_entry_change", args=[entry.pk])
+    for target in ("https://evil.example/admin/", "//evil.example/admin/", "/issues/"):
+        response = client.post(f"{change}?next={target}", fix_data(client, entry, "<p>近日，调研。</p>"))
+        assert response.status_code == 302 and "evil" not in response.url and response.url != "/issues/"
+
+
+def test_save_and_continue_stays_on_the_entry(client, editor, issue):
+    entry = issue.entries.get(order=0)
+    change = reverse("admin:bulletins_entry_change", args=[entry.pk])
+    response = client.post(f"{change}?next={url(issue)}", {**fix_data(client, entry, "<p>近日，调研。</p>"),
+                                                            "_continue": "1"})
+    assert response.url.startswith(change)

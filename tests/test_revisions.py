@@ -210,3 +210,12 @@ def test_restore_button_is_forbidden_to_someone_who_may_not_edit(client, two_ver
     response = client.post(reverse("admin:bulletins_issue_restore", args=[issue.pk, v1.pk]), {"version": 1})
     assert response.status_code == 403
     assert "市委召开创文工作部署会。" in Entry.objects.filter(issue=issue).values_list("plain_text", flat=True)
+
+
+def test_diff_lists_changed_distribution_fields(editor):
+    issue = make_issue()
+    v1 = snapshot(issue, editor, "新建")
+    issue.issue_to, issue.print_run = "各乡镇（街道）", 60
+    issue.save()
+    v2 = snapshot(issue, editor, "修改版记")
+    assert diff(v1, v2).fields == [("版记·发", "", "各乡镇（街道）"), ("印数", "", "60")]

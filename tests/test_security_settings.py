@@ -52,6 +52,7 @@ print(json.dumps({
     "csrf_trusted_origins": s.CSRF_TRUSTED_ORIGINS,
     "proxy_ssl_header": getattr(s, "SECURE_PROXY_SSL_HEADER", None),
     "cache_backend": s.CACHES["default"]["BACKEND"],
+    "cache_inner_backend": s.CACHES["default"].get("OPTIONS", {}).get("BACKEND"),
 }))
 """
 
@@ -80,7 +81,7 @@ def test_deploy_check_reports_nothing_but_the_silenced_ckeditor_warning():
     assert "System check identified no issues (1 silenced)." in result.stdout
 
 
-def test_deploy_check_warns_that_a_per_process_cache_serves_stale_pages():
+def test_deploy_check_warns_that_a_per_process_cache_is_not_shared():
     result = run_manage("check", "--deploy", env={**PROD_ENV, "REDIS_URL": ""})
     assert "wenming.W001" in result.stderr + result.stdout and "REDIS_URL" in result.stderr + result.stdout
 
@@ -114,8 +115,9 @@ def test_production_trusts_the_proxy_ssl_header_when_asked(prod_behind_proxy_wit
     assert prod_behind_proxy_with_redis["proxy_ssl_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 
 
-def test_production_uses_redis_when_redis_url_is_set(prod_behind_proxy_with_redis):
-    assert prod_behind_proxy_with_redis["cache_backend"] == "django_redis.cache.RedisCache"
+def test_production_uses_redis_failing_open_when_redis_url_is_set(prod_behind_proxy_with_redis):
+    assert prod_behind_proxy_with_redis["cache_backend"] == "wenming.cache.FailOpenCache"
+    assert prod_behind_proxy_with_redis["cache_inner_backend"] == "django_redis.cache.RedisCache"
 
 
 def test_lockout_and_session_defaults_match_the_policy():

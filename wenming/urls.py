@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from bulletins.admin.importing import import_view
 from bulletins.urls import crawler_urlpatterns
+from wenming.media import serve_media
 
 admin.site.site_header = "文明城市创建简报管理"
 admin.site.site_title = "简报管理"
@@ -19,7 +20,5 @@ urlpatterns = [
     *crawler_urlpatterns,
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.MEDIA_URL.startswith("/"):  # media on this site: nginx serves it first when it can (docs/deploy.md)
+    urlpatterns.append(path(f"{settings.MEDIA_URL.lstrip('/')}<path:name>", serve_media, name="media"))

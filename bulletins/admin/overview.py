@@ -21,7 +21,11 @@ CHARTS = {"units": ("各单位条目数", "单位"), "sections": ("各栏目条�
 
 
 def default_period(today=None):
+    """The latest year that has published issues (up to today); the last twelve months if none has."""
     today = today or timezone.localdate()
+    year = overview.latest_year()
+    if year is not None:
+        return datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), today)
     start_year, start_month = (today.year, today.month - 11) if today.month == 12 else (today.year - 1, today.month + 1)
     return datetime.date(start_year, start_month, 1), today
 
@@ -39,9 +43,8 @@ class OverviewForm(forms.Form):
             raise forms.ValidationError("起始日期不能晚于截止日期。")
         return data
 
-    def values(self):
+    def values(self, default_start, default_end):
         """(start, end, last): the valid choices, defaults for what is missing or invalid."""
-        default_start, default_end = default_period()
         data = self.cleaned_data if self.is_valid() else {}
         return data.get("start") or default_start, data.get("end") or default_end, data.get("last") or DEFAULT_LAST
 
@@ -76,7 +79,7 @@ def overview_view(request):
     default_start, default_end = default_period()
     defaults = {"start": default_start.isoformat(), "end": default_end.isoformat(), "last": DEFAULT_LAST}
     form = OverviewForm({**defaults, **{key: value for key, value in request.GET.items() if value}})
-    start, end, last = form.values()
+    start, end, last = form.values(default_start, default_end)
     issues = overview.published_between(start, end)
     if request.GET.get("format") == "csv":
         key = request.GET.get("chart", "")

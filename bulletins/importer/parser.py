@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from .distribution import ParsedDistribution, split_distribution
 from .errors import ImportFailed
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -30,10 +31,28 @@ LEADING_DATE = re.compile(
 )
 UNDATED = re.compile(r"^(近日|日前)")
 MASTHEAD_NUMBER = re.compile(r"第\s*(\d+)\s*期")
-MASTHEAD_DATE = re.compile(r"(\d{4})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+MASTHEAD_YEAR_NUMBER = re.compile(r"(\d{4})\s*年\s*第\s*(\d+)\s*期")
+MASTHEAD_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
-FURNITURE = {"页面功能", "字体大小", "宽屏阅读", "打印文本", "打印本页", "关闭窗口", "打印", "关闭", "返回顶部", "分享到"}
-FURNITURE_PREFIX = re.compile(r"^(上一篇|下一篇|浏览次数|阅读次数|点击数|字体\s*[:：]|【?\s*字体)")
+# The old site's page furniture, on a line of its own or around the article's text.
+FURNITURE = {
+    "页面功能", "字体大小", "宽屏阅读", "打印文本", "打印本页", "关闭窗口", "打印", "关闭", "返回顶部", "分享到",
+    "字号", "字体", "大", "中", "小", "收藏", "收藏本页", "加入收藏", "返回", "返回首页", "打印此页", "关闭本页",
+    "打印正文", "关闭页面", "微信", "微博", "新浪微博", "腾讯微博", "QQ空间", "QQ", "人人网", "豆瓣", "复制链接",
+    "分享", "扫一扫", "手机阅读", "在手机上阅读", "默认", "T", "|", "：", ":",
+}
+FURNITURE_PREFIX = re.compile(
+    r"^(上一篇|下一篇|浏览次数|浏览量|阅读次数|阅读量|访问量|点击数|点击量|字体\s*[:：]|【?\s*字[体号]|分享到|扫一扫)"
+)
+_SHARE_TARGETS = r"(?:微信|微博|新浪微博|腾讯微博|QQ空间|QQ好友|QQ|人人网|豆瓣|复制链接)"
+# Furniture inside a line: [打印本页] 【关闭窗口】, 浏览次数：356, 字号：大 中 小, 分享到：微信 微博 …
+INLINE_FURNITURE = re.compile(
+    r"[【\[]\s*(?:打印本页|关闭窗口|打印|关闭|返回顶部|收藏本页|加入收藏|打印此页|关闭本页|"
+    r"字[体号]\s*[:：]?\s*大\s*中\s*小)\s*[】\]]"
+    r"|(?:浏览次数|浏览量|阅读次数|阅读量|访问量|点击数|点击量)\s*[:：]\s*\d*\s*次?"
+    r"|字[体号]\s*[:：]\s*[【\[]?\s*大\s*[|｜]?\s*中\s*[|｜]?\s*小\s*[】\]]?"
+    rf"|分享到\s*[:：](?:\s*{_SHARE_TARGETS})*|分享到(?:\s*{_SHARE_TARGETS})+"
+)
 SPACES = "\u3000\u00a0\ufeff\u200b \t\r"
 
 
@@ -75,6 +94,8 @@ class ParsedIssue:
     filename: str = ""
     source: str = ""
     published_at: datetime.datetime | None = None
+    masthead_date: datetime.date | None = None  # the date under the red masthead, when there is one
+    distribution: ParsedDistribution | None = None
     sections: list[ParsedSection] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     title_line: int = 1
@@ -85,8 +106,26 @@ class ParsedIssue:
 
 
 def _is_furniture(line):
-    bare = line.strip("【】[] ")
-    return bare in FURNITURE or bool(FURNITURE_PREFIX.match(line))
+    tokens = re.split(r"[\s【】\[\]|｜/·]+", line)
+    tokens = [token for token in tokens if token]
+    return bool(tokens) and all(token in FURNITURE for token in tokens) or bool(FURNITURE_PREFIX.match(line))
+
+
+def strip_furniture(line):
+    """The line without the furniture a page template put around or after its text."""
+    if INLINE_FURNITURE.search(line) is None:
+        return line
+    return INLINE_FURNITURE.sub("", line).strip(SPACES)
+
+
+def _date_in(text):
+    match = MASTHEAD_DATE.search(text)
+    if not match:
+        return None
+    try:
+        return datetime.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
 
 
 def parse_published_at(value):
@@ -134,11 +173,15 @@ class _Parser:
         self.notes.append(Note(line, message))
 
     def run(self):
-        numbered = [(n, line.strip(SPACES)) for n, line in enumerate(self.lines, start=1)]
+        numbered = [(n, strip_furniture(line.strip(SPACES))) for n, line in enumerate(self.lines, start=1)]
         numbered = [(n, line) for n, line in numbered if line]
         if not numbered:
             self.fail("文件是空的，没有任何内容。", line=1)
         rest = self.read_title(numbered)
+        rest, distribution = split_distribution(rest, is_furniture=_is_furniture)
+        self.issue.distribution = distribution
+        if distribution is not None:
+            self.note(rest[-1][0] + 1 if rest else numbered[-1][0], "末尾的版记（报、送、发、印数）已作为本期的版记导入。")
         for n, line in rest:
             self.read_line(n, line)
         if not self.issue.sections:
@@ -165,6 +208,7 @@ class _Parser:
                 )
                 if index:
                     self.note(numbered[0][0], f"标题之前的{index}行（红头或网页页眉）已略过。")
+                    self.issue.masthead_date = _date_in(" ".join(line for _, line in numbered[:index]))
                 return numbered[index + 1:]
             if SECTION.match(line) and not _is_furniture(line) or line.startswith(ENTRY_MARK):
                 return self.title_from_masthead(numbered, index)
@@ -182,16 +226,18 @@ class _Parser:
     def title_from_masthead(self, numbered, end):
         """A Word 简报 may have only a red masthead: 第N期 and the date, no title line."""
         head = " ".join(line for _, line in numbered[:end])
+        year_number = MASTHEAD_YEAR_NUMBER.search(head)
         number = MASTHEAD_NUMBER.search(head)
         date = MASTHEAD_DATE.search(head)
-        if not (number and date) or end == 0:
+        if not (year_number or number and date) or end == 0:
             self.fail(
                 "没有找到标题行。第一行应是标题，如“2023年文明城市创建(第13期)”。", line=numbered[0][0]
             )
-        self.check_title(numbered[0][0], "", int(date.group(1)), int(number.group(1)))
+        year, number = (year_number.group(1), year_number.group(2)) if year_number else (date.group(1), number.group(1))
+        self.check_title(numbered[0][0], "", int(year), int(number))
         self.issue = ParsedIssue(
-            year=int(date.group(1)), number=int(number.group(1)), title="",
-            filename=self.filename, title_line=numbered[0][0],
+            year=int(year), number=int(number), title="", filename=self.filename, title_line=numbered[0][0],
+            masthead_date=_date_in(head),
         )
         self.note(
             numbered[0][0],

@@ -19,6 +19,12 @@ HTML_FURNITURE_CLASS = re.compile(
     r"(?:[-_]?(?:box|wrap|wrapper|bar|con|list|nav|main|\d+))?$",
     re.IGNORECASE,
 )
+# Share widgets (Baidu's bdsharebuttonbox, JiaThis, bShare, …) whatever their exact class.
+HTML_SHARE_CLASS = re.compile(r"share|jiathis", re.IGNORECASE)
+META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+# GB2312 and GBK pages often hold characters only their superset GB18030 decodes (a name's rare character).
+CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
+                   "cp936": "gb18030", "euc-cn": "gb18030"}
 HTML_BLOCK_TAGS = [
     "p", "div", "section", "article", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
     "table", "ul", "ol", "blockquote", "dd", "dt",
@@ -77,16 +83,37 @@ def docx_to_text(data, *, filename=""):
     return "\n".join(lines)
 
 
+def decode_html(data):
+    """A saved page as text: its <meta charset> (GB2312/GBK read as GB18030), else UTF-8, else GB18030."""
+    if isinstance(data, str):
+        return data
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data.decode("utf-8-sig", errors="replace")
+    declared = META_CHARSET.search(data[:8192])
+    if declared:
+        name = declared.group(1).decode("ascii").lower()
+        try:
+            return data.decode(CHARSET_ALIASES.get(name, name), errors="replace")
+        except LookupError:
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
+
+
 def html_to_text(data, *, filename=""):
     """The article text of a saved page of the old site, without its header, navigation and footer."""
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(data, "lxml")
+    soup = BeautifulSoup(decode_html(data), "lxml")
     for tag in soup.find_all(HTML_FURNITURE_TAGS):
         tag.decompose()
     for tag in soup.find_all(attrs={"class": HTML_FURNITURE_CLASS}):
         tag.decompose()
     for tag in soup.find_all(attrs={"id": HTML_FURNITURE_CLASS}):
+        tag.decompose()
+    for tag in soup.find_all(attrs={"class": HTML_SHARE_CLASS}):
         tag.decompose()
     for br in soup.find_all("br"):
         br.replace_with("\n")

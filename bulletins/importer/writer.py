@@ -1,5 +1,7 @@
 """Write a parsed issue to the database: issue, sections, entries, links, audit — all or nothing."""
 
+import datetime
+
 from django.db import transaction
 from django.db.models import Max
 
@@ -9,6 +11,7 @@ from bulletins.models import Entry, EntryPerson, Issue, Section
 from bulletins.sanitize import paragraphs_to_html
 
 from .errors import DuplicateIssue, ImportFailed
+from .parser import SHANGHAI
 
 STATUSES = (Issue.Status.DRAFT, Issue.Status.PUBLISHED)
 
@@ -54,9 +57,13 @@ def import_issue(parsed, *, status=None, replace=False, user=None, request=None,
         issue.title = parsed.title
         issue.source = parsed.source
         issue.status = status or (issue.status if replaced else Issue.Status.DRAFT)
-        issue.published_at = parsed.published_at or (issue.published_at if replaced else None)
+        _write_dates(issue, parsed, replaced)
+        _write_distribution(issue, parsed)
         if issue.status == Issue.Status.PUBLISHED and issue.published_at is None:
-            raise ImportFailed("没有“时间:”行，不能以已发布状态导入；请补上发布时间或改为草稿导入。", filename=parsed.filename)
+            raise ImportFailed(
+                "没有“时间:”行，红头上也没有日期，不能以已发布状态导入；请补上发布时间或改为草稿导入。",
+                filename=parsed.filename,
+            )
         issue.updated_by = user
         issue.save()
         count = _write_entries(issue, parsed, registry)
@@ -66,6 +73,30 @@ def import_issue(parsed, *, status=None, replace=False, user=None, request=None,
         )
         audit.record("import", user=user, request=request, obj=issue, detail=detail)
     return issue
+
+
+def _write_dates(issue, parsed, replaced):
+    """The one place the importer sets an issue's dates.
+
+    The issue's own date (刊期日期) is the file's 时间 line, else the date under its masthead;
+    a file with only a masthead date is published at that date.
+    """
+    dated_at = parsed.published_at
+    if dated_at is None and parsed.masthead_date is not None:
+        dated_at = datetime.datetime.combine(parsed.masthead_date, datetime.time(), tzinfo=SHANGHAI)
+    issue.dated_at = dated_at or (issue.dated_at if replaced else None)
+    issue.published_at = parsed.published_at or (issue.published_at if replaced else None)
+    if issue.status == Issue.Status.PUBLISHED and issue.published_at is None:
+        issue.published_at = issue.dated_at
+
+
+def _write_distribution(issue, parsed):
+    """A 版记 read from the file becomes the issue's own; without one the issue keeps what it had (or the default)."""
+    found = parsed.distribution
+    if found is None:
+        return
+    issue.report_to, issue.send_to, issue.issue_to = found.report_to[:300], found.send_to[:300], found.issue_to[:300]
+    issue.print_run = found.print_run
 
 
 def _write_entries(issue, parsed, registry):

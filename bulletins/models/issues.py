@@ -1,6 +1,8 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,6 +12,21 @@ from .registry import Person, Unit
 from .site import SiteSettings
 
 UNDATED_WORDS = ("近日", "日前")
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """The closing block (版记) of a printed issue: 报 / 送 / 发 lines and the print run."""
+
+    report_to: str = ""
+    send_to: str = ""
+    issue_to: str = ""
+    print_run: int | None = None
+
+    def lines(self):
+        """(label, text) of the non-empty 报/送/发 lines, in the order they print."""
+        pairs = (("报", self.report_to), ("送", self.send_to), ("发", self.issue_to))
+        return [(label, text) for label, text in pairs if text]
 
 
 class Section(models.Model):
@@ -36,8 +53,13 @@ class IssueQuerySet(models.QuerySet):
         """The one publishing rule: published, and its publish time has come."""
         return self.filter(status=Issue.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
+    def scheduled(self, now=None):
+        """Signed and waiting for its publish time (定时发布): the other side of the publishing rule."""
+        return self.filter(status=Issue.Status.PUBLISHED, published_at__gt=now or timezone.now())
+
     def newest_first(self):
-        return self.order_by("-year", "-number")
+        """By the issue's own date (刊期日期), newest first; year and number break ties."""
+        return self.order_by(F("dated_at").desc(nulls_last=True), "-year", "-number")
 
 
 class Issue(models.Model):
@@ -55,8 +77,22 @@ class Issue(models.Model):
     title = models.CharField("标题", max_length=200, blank=True, help_text="留空则自动生成，如：2023年文明城市创建(第13期)")
     source = models.CharField("来源", max_length=100, blank=True)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True)
-    withdrawn_reason = models.TextField("撤稿原因", blank=True)
+    dated_at = models.DateTimeField(
+        "刊期日期", null=True, blank=True, db_index=True,
+        help_text="这一期自己的日期：报头和公开页面“时间”一行显示它，排序、上一篇/下一篇、订阅和概览也按它。"
+        "导入时取文件中的“时间:”；留空则在首次发布时取发布时刻。",
+    )
+    published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True,
+                                        help_text="实际上线（或定时上线）的时刻，由签发自动记录。")
+    withdrawn_reason = models.TextField("撤稿原因", blank=True,
+                                        help_text="撤稿时填写；撤稿后重新编辑期间公开网址仍显示撤回说明，直到重新发布。")
+    correction_note = models.TextField("更正说明", blank=True,
+                                       help_text="公开页面标题下方显示的更正说明（连同更正日期）；留空则不显示。")
+    corrected_at = models.DateTimeField("更正时间", null=True, blank=True)
+    report_to = models.CharField("报", max_length=300, blank=True, help_text="版记“报：”一行；报、送、发都留空时用站点设置的默认版记。")
+    send_to = models.CharField("送", max_length=300, blank=True, help_text="版记“送：”一行。")
+    issue_to = models.CharField("发", max_length=300, blank=True, help_text="版记“发：”一行。")
+    print_run = models.PositiveIntegerField("印数", null=True, blank=True, help_text="版记“共印N份”；留空时用站点设置的印数。")
     version = models.PositiveIntegerField("版本", default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="创建人"
@@ -102,6 +138,8 @@ class Issue(models.Model):
     def save(self, *args, **kwargs):
         if not self.title:
             self.title = self.default_title()
+        if self.dated_at is None and self.published_at is not None:
+            self.dated_at = self.published_at  # no date of its own: dated by its publish time
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -109,6 +147,18 @@ class Issue(models.Model):
 
     def get_print_url(self):
         return reverse("bulletins:issue_print", args=[self.year, self.number])
+
+    def get_pdf_url(self):
+        return reverse("bulletins:issue_pdf", args=[self.year, self.number])
+
+    def distribution(self, site=None):
+        """The 版记 this issue prints: its own 报/送/发 when any is filled, else the site's default."""
+        site = site or SiteSettings.load()
+        source = self if (self.report_to or self.send_to or self.issue_to) else site
+        return Distribution(
+            report_to=source.report_to, send_to=source.send_to, issue_to=source.issue_to,
+            print_run=self.print_run if self.print_run is not None else site.print_run,
+        )
 
     @property
     def is_published(self):
@@ -122,25 +172,36 @@ class Issue(models.Model):
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and self.published_at is not None and not self.is_published
 
+    @property
+    def is_withdrawn_from_public(self):
+        """Withdrawn, or reopened after withdrawal and not yet public again: the public URL answers 410."""
+        return self.status == self.Status.WITHDRAWN or (not self.is_published and bool(self.withdrawn_reason))
+
+    def _after(self):
+        """Issues that come after this one in reading order (刊期日期, then year and number)."""
+        return Q(dated_at__gt=self.dated_at) | Q(dated_at=self.dated_at, year__gt=self.year) | Q(
+            dated_at=self.dated_at, year=self.year, number__gt=self.number)
+
+    def _before(self):
+        return Q(dated_at__lt=self.dated_at) | Q(dated_at=self.dated_at, year__lt=self.year) | Q(
+            dated_at=self.dated_at, year=self.year, number__lt=self.number)
+
     def newer(self):
         """上一篇 on the public page: the next published issue after this one."""
+        if self.dated_at is None:
+            return None
         return (
-            Issue.objects.published()
-            .filter(Q(year__gt=self.year) | Q(year=self.year, number__gt=self.number))
-            .order_by("year", "number")
+            Issue.objects.published().filter(self._after())
+            .order_by("dated_at", "year", "number")
             .only("year", "number", "title")
             .first()
         )
 
     def older(self):
         """下一篇 on the public page: the published issue before this one."""
-        return (
-            Issue.objects.published()
-            .filter(Q(year__lt=self.year) | Q(year=self.year, number__lt=self.number))
-            .newest_first()
-            .only("year", "number", "title")
-            .first()
-        )
+        if self.dated_at is None:
+            return None
+        return Issue.objects.published().filter(self._before()).newest_first().only("year", "number", "title").first()
 
 
 class Entry(models.Model):

@@ -1,7 +1,4 @@
-from django.core.cache import cache
 from django.db import models
-
-CACHE_KEY = "bulletins:site-settings"
 
 
 class SiteSettings(models.Model):
@@ -18,6 +15,28 @@ class SiteSettings(models.Model):
     contact = models.CharField("联系方式", max_length=200, blank=True)
     icp_number = models.CharField("ICP备案号", max_length=50, blank=True)
     police_number = models.CharField("公安备案号", max_length=50, blank=True)
+    # The printed 简报's 版记: what every issue prints unless its signer gives it its own.
+    report_to = models.CharField(
+        "报", max_length=300, blank=True, default="市创建全国文明城市工作指挥部领导",
+        help_text="版记“报：”一行的默认值（上级机关、领导）；各期可另填。",
+    )
+    send_to = models.CharField(
+        "送", max_length=300, blank=True, default="市委、市人大、市政府、市政协领导同志",
+        help_text="版记“送：”一行的默认值；留空则不印这一行。",
+    )
+    issue_to = models.CharField(
+        "发", max_length=300, blank=True, default="各县（区）创文办，市级各部门",
+        help_text="版记“发：”一行的默认值。",
+    )
+    print_run = models.PositiveIntegerField(
+        "印数", default=100, help_text="版记“共印N份”的默认值；各期可另填。"
+    )
+    signer_name = models.CharField(
+        "签发人", max_length=20, blank=True, help_text="填写后印在红头右下方，如“签发人：张三”；留空则不印。"
+    )
+    internal_marking = models.BooleanField(
+        "标注“内部资料 注意保存”", default=False, help_text="勾选后印在红头左上方。"
+    )
 
     class Meta:
         verbose_name = "站点设置"
@@ -29,13 +48,11 @@ class SiteSettings(models.Model):
 
     def save(self, *args, **kwargs):
         self.pk = 1
-        super().save(*args, **kwargs)
-        cache.delete(CACHE_KEY)
+        super().save(*args, **kwargs)  # the save starts a new content generation (bulletins/signals.py)
 
     @classmethod
-    def load(cls):
-        settings = cache.get(CACHE_KEY)
-        if settings is None:
-            settings, _ = cls.objects.get_or_create(pk=1)
-            cache.set(CACHE_KEY, settings, 300)
-        return settings
+    def load(cls, generation=None):
+        """The settings, cached within the content generation (pass the request's, if known)."""
+        from ..public_cache import cached_value
+
+        return cached_value("site-settings", lambda: cls.objects.get_or_create(pk=1)[0], generation=generation)

@@ -15,6 +15,8 @@ class IssueTransition(models.Model):
         PUBLISH = "publish", "签发发布"
         WITHDRAW = "withdraw", "撤稿"
         RESTORE = "restore", "恢复旧版本"
+        REOPEN = "reopen", "撤稿后重新编辑"
+        CORRECT = "correct", "更正已发布期刊"
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="transitions", verbose_name="期刊")
     action = models.CharField("操作", max_length=20, choices=Action.choices)
@@ -24,7 +26,7 @@ class IssueTransition(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="操作人"
     )
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
-    comment = models.TextField("意见", blank=True, help_text="退回意见、撤稿原因或强制签发的理由。")
+    comment = models.TextField("意见", blank=True, help_text="退回意见、撤稿原因、重新编辑的原因、更正说明或强制签发的理由。")
 
     class Meta:
         verbose_name = "流程记录"

@@ -20,7 +20,7 @@ class IssueContext:
 
 
 def issue_date(issue):
-    return timezone.localdate(issue.published_at) if issue.published_at else timezone.localdate()
+    return timezone.localdate(issue.dated_at) if issue.dated_at else timezone.localdate()
 
 
 def load(issue):

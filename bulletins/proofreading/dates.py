@@ -27,7 +27,7 @@ def check_dates(context, previous_date=None):
                 )
             continue
         if entry.event_date > context.date:
-            when = "发布日期" if context.issue.published_at else "今天"
+            when = "刊期日期" if context.issue.dated_at else "今天"
             yield Finding(
                 severity=WARNING, code="date", entry=entry, where=checked.where,
                 text=date_text or _date(entry.event_date),

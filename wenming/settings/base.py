@@ -31,12 +31,19 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "ckeditor",
     "reversion",
+    "django_tasks",
+    "wenming.tasks_admin.TasksConfig",
+    "periodic",
     "accounts.axes_config.AxesConfig",
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz for load balancers: before the HTTPS redirect, the host check and the session.
+    "wenming.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous public reads from DATABASE_REPLICA_URL when it is set; before the page cache, which reads the generation.
+    "wenming.replica.ReadReplicaMiddleware",
     # Anonymous public pages straight from the cache; everything below is skipped on a hit.
     "bulletins.public_cache.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -83,6 +90,15 @@ else:
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
         }
     }
+# DATABASE_REPLICA_URL: a streaming replica of the primary for anonymous public reads
+# (wenming/replica.py); writes, the admin and signed-in users always use the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["wenming.replica.ReplicaRouter"]
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "15"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -172,18 +188,42 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+def media_storage_from_environment(environ):
+    """The STORAGES["default"] entry the MEDIA_S3_* environment variables ask for."""
+    if not environ.get("MEDIA_S3_BUCKET"):
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": environ["MEDIA_S3_BUCKET"],
+        "endpoint_url": environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+        "region_name": environ.get("MEDIA_S3_REGION") or None,
+        "access_key": environ.get("MEDIA_S3_ACCESS_KEY_ID") or None,
+        "secret_key": environ.get("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": environ.get("MEDIA_S3_ADDRESSING_STYLE") or None,
+        "location": environ.get("MEDIA_S3_PREFIX", ""),
+        "default_acl": None,  # private objects; the bucket's own policy applies
+        "file_overwrite": False,
+        "querystring_auth": False,
+    }
+    return {"BACKEND": "wenming.storage.MediaObjectStorage", "OPTIONS": options}
+
+
+# Uploaded media: MEDIA_ROOT on this server, or S3-compatible object storage shared by several
+# servers when MEDIA_S3_BUCKET is set (wenming/storage.py, docs/deploy.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage_from_environment(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# The task queue (wenming/tasks.py) lives in the project's own database; `manage.py db_worker` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "wenming@localhost")
 
 # CKEditor 4 is past its end of life: it is loaded on admin pages only, and every body
@@ -227,3 +267,9 @@ CKEDITOR_CONFIGS = {
 # the header before decoding, far below Pillow's decompression-bomb threshold (~179 megapixels).
 IMAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 IMAGE_MAX_PIXELS = 40_000_000
+
+# Periodic jobs (periodic/jobs.py), run once per cluster by `manage.py run_periodic_jobs` on any
+# number of servers. Audit records are pruned only when AUDIT_RETENTION_DAYS (≥ 180) is set.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "0"))
+AUDIT_PRUNE_EVERY_HOURS = float(os.environ.get("AUDIT_PRUNE_EVERY_HOURS", "24"))
+INTEGRITY_CHECK_EVERY_HOURS = float(os.environ.get("INTEGRITY_CHECK_EVERY_HOURS", "24"))

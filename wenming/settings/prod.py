@@ -2,6 +2,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from wenming.cache import redis_cache
+
 from .base import *  # noqa: F401,F403
 from .base import env_list
 
@@ -32,14 +34,9 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 
+# The cache is an accelerator, never a dependency: it fails open (wenming/cache.py).
 if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": "wenming",
-        }
-    }
+    CACHES = {"default": redis_cache(os.environ["REDIS_URL"], retry_after=float(os.environ.get("CACHE_RETRY_SECONDS", "5")))}
 
 LOGGING = {
     "version": 1,

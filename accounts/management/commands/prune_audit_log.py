@@ -1,14 +1,9 @@
-"""Delete audit records older than N days (N ≥ 180), only when an operator runs it."""
-
-import datetime
+"""Delete audit records older than N days (N ≥ 180) when an operator runs it; the periodic job
+`prune_audit_log` (periodic/jobs.py) does the same on schedule when AUDIT_RETENTION_DAYS is set."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from accounts.audit import record
-from accounts.models import AuditEvent
-
-MINIMUM_DAYS = 180
+from accounts.retention import MINIMUM_DAYS, RetentionTooShort, prune_audit_log
 
 
 class Command(BaseCommand):
@@ -18,9 +13,8 @@ class Command(BaseCommand):
         parser.add_argument("--older-than-days", type=int, required=True, dest="days")
 
     def handle(self, *args, days, **options):
-        if days < MINIMUM_DAYS:
-            raise CommandError(f"审计记录至少保留 {MINIMUM_DAYS} 天，--older-than-days 不能小于 {MINIMUM_DAYS}。")
-        cutoff = timezone.now() - datetime.timedelta(days=days)
-        deleted = AuditEvent.objects.prune(older_than=cutoff)
-        record("audit.prune", username="prune_audit_log", detail=f"删除 {cutoff:%Y-%m-%d} 之前的记录 {deleted} 条")
+        try:
+            deleted = prune_audit_log(days, actor="prune_audit_log")
+        except RetentionTooShort:
+            raise CommandError(f"审计记录至少保留 {MINIMUM_DAYS} 天，--older-than-days 不能小于 {MINIMUM_DAYS}。") from None
         self.stdout.write(f"已删除 {deleted} 条 {days} 天前的审计记录。")

@@ -1,0 +1,130 @@
+"""The entry admin (条目) and the entry inlines of the issue page."""
+
+import reversion
+from django.contrib import admin
+from django.utils.safestring import mark_safe
+
+from bulletins import workflow
+from bulletins.forms import EntryForm
+from bulletins.models import Entry, EntryPerson, Issue
+from bulletins.revisions import save_revision
+from bulletins.sanitize import sanitize_html
+
+from .importing import link_saved_entries
+from .issue_forms import EntryAdminForm
+from .proofreading import ReturnToProofreadingMixin
+
+
+class EditableWithIssueMixin:
+    """Entries of an issue are edited only by those who may edit the issue in its state."""
+
+    def _may_edit(self, request, issue):
+        return issue is None or workflow.may_edit(request.user, issue)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    # Read-only pages show the body as the public page does, not its HTML source.
+
+    def _read_only(self, request, obj):
+        return obj is not None and not self.has_change_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self._read_only(request, obj):
+            return ["rendered_body" if name == "body" else name for name in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "rendered_body"] if self._read_only(request, obj) else fields
+
+    @admin.display(description="正文")
+    def rendered_body(self, entry):
+        # Sanitised again on the way out: the page does not trust what is stored.
+        return mark_safe(sanitize_html(entry.body))  # noqa: S308 (sanitised above)
+
+
+class EntryInline(EditableWithIssueMixin, admin.StackedInline):
+    model = Entry
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._may_edit(request, obj)
+
+    form = EntryForm
+    extra = 0
+    ordering = ["section__order", "order", "id"]
+    autocomplete_fields = ["units"]
+    fields = [("section", "order"), ("date_text", "event_date"), "body", "units"]
+    show_change_link = True
+
+
+class EntryPersonInline(admin.TabularInline):
+    model = EntryPerson
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Entry)
+class EntryAdmin(ReturnToProofreadingMixin, EditableWithIssueMixin, admin.ModelAdmin):
+    form = EntryAdminForm
+    list_display = ["__str__", "issue", "section", "order", "date_text"]
+    list_filter = ["section", "issue__year"]
+    search_fields = ["plain_text"]
+    autocomplete_fields = ["units"]
+    list_select_related = ["issue", "section"]
+    fields = ["issue", ("section", "order"), ("date_text", "event_date"), "body", "units", "expected_issue_version"]
+    inlines = [EntryPersonInline]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            return [name for name in fields if name != "expected_issue_version"]
+        return fields
+
+    def _may_edit(self, request, entry):
+        return entry is None or workflow.may_edit(request.user, entry.issue)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "issue" in form.base_fields:
+            # A new or moved entry may only go into an issue the user may edit.
+            form.base_fields["issue"].queryset = Issue.objects.filter(
+                status__in=workflow.editable_statuses(request.user)
+            )
+        return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            with reversion.create_revision(manage_manually=True):
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        link_saved_entries(request, [form.instance])
+        # An entry saved on its own page is still a change of its issue(s): new version and revision.
+        issue_ids = {form.instance.issue_id}
+        if change and "issue" in form.changed_data:
+            issue_ids.add(form.initial.get("issue"))
+        for issue in Issue.objects.select_for_update().filter(pk__in=issue_ids):
+            self._touch(request, issue)
+            if issue.status == Issue.Status.PUBLISHED:
+                workflow.correct(issue, by=request.user, what="条目", request=request)
+            else:
+                save_revision(issue, user=request.user, comment="修改条目")
+
+    def delete_model(self, request, obj):
+        issue = obj.issue
+        with reversion.create_revision(manage_manually=True):
+            super().delete_model(request, obj)
+            self._touch(request, issue)
+            save_revision(issue, user=request.user, comment="删除条目")
+
+    def _touch(self, request, issue):
+        issue.version += 1
+        issue.updated_by = request.user
+        issue.save(update_fields=["version", "updated_by", "updated_at"])
