@@ -195,7 +195,7 @@ def test_the_list_runs_a_constant_number_of_queries(portal, correspondent, djang
         workflow.reject(make_submission(correspondent, state="submitted", title=f"第{number}篇"), by=editor,
                         reason="重复")
     portal.get("/portal/")  # the site settings row and the session are written once
-    with django_assert_max_num_queries(12) as few:
+    with django_assert_max_num_queries(16) as few:
         portal.get("/portal/")
     for number in range(15):
         workflow.reject(make_submission(correspondent, state="submitted", title=f"再{number}篇"), by=editor,
