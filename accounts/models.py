@@ -19,6 +19,10 @@ class User(AbstractUser):
     real_name = models.CharField("真实姓名", max_length=50, blank=True)
     unit = models.CharField("所在单位", max_length=100, blank=True)
     phone = models.CharField("联系电话", max_length=30, blank=True)
+    reporting_unit = models.ForeignKey(
+        "bulletins.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="correspondents",
+        verbose_name="报送单位", help_text="通讯员必填：只能查看和报送这个单位的信息。其他角色留空。",
+    )
     must_change_password = models.BooleanField(
         "下次登录须修改密码", default=False, help_text="重置密码后自动勾选，用户修改密码后取消。"
     )

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from . import lockout
 from .audit import record
-from .roles import ADMINISTRATOR, AUDITOR
+from .roles import ADMINISTRATOR, AUDITOR, CORRESPONDENT
 from .validators import CharacterClassesValidator
 
 _ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0OoIl1") + "-_!@#%+="
@@ -37,6 +37,22 @@ def check_separation_of_duties(roles):
     names = {getattr(role, "name", role) for role in roles}
     if {ADMINISTRATOR, AUDITOR} <= names:
         raise ValidationError("系统管理员与审计员必须由不同账号担任（职责分离），请只选择其中一个角色。")
+
+
+def is_correspondent(roles):
+    return CORRESPONDENT in {getattr(role, "name", role) for role in roles}
+
+
+def check_correspondent(roles, reporting_unit):
+    """A correspondent holds that role only and reports for exactly one unit; nobody else has a unit."""
+    names = {getattr(role, "name", role) for role in roles}
+    if CORRESPONDENT in names:
+        if names != {CORRESPONDENT}:
+            raise ValidationError("通讯员只在报送平台工作，不能同时担任其他角色。")
+        if reporting_unit is None:
+            raise ValidationError({"reporting_unit": "请选择通讯员的报送单位。"})
+    elif reporting_unit is not None:
+        raise ValidationError({"reporting_unit": "只有通讯员需要报送单位，其他角色请留空。"})
 
 
 def _require(by, permission):

@@ -9,6 +9,8 @@ REVIEWER = "审核"
 SIGNER = "签发"
 ADMINISTRATOR = "系统管理员"
 AUDITOR = "审计员"
+# A unit's correspondent: uses the portal (/portal/) only, never the admin (is_staff is False).
+CORRESPONDENT = "通讯员"
 
 _CONTENT = [
     "bulletins.view_issue", "bulletins.change_issue",
@@ -20,6 +22,10 @@ _CONTENT = [
 ]
 _WORD_LIST = ["bulletins.view_wordrule", "bulletins.add_wordrule", "bulletins.change_wordrule",
               "bulletins.delete_wordrule"]
+# Editors, reviewers and signers handle the inbox of submissions and read the 通报.
+_SUBMISSIONS = ["submissions.view_submission", "submissions.change_submission", "submissions.handle_submission",
+                "submissions.view_submissiontransition", "submissions.view_scoringrule",
+                "submissions.view_report"]
 _REGISTRY = [
     "bulletins.add_person", "bulletins.change_person",
     "bulletins.add_persontitle", "bulletins.change_persontitle", "bulletins.delete_persontitle",
@@ -28,10 +34,10 @@ _REGISTRY = [
 ]
 
 ROLE_PERMISSIONS = {
-    EDITOR: [*_CONTENT, *_REGISTRY, "bulletins.view_wordrule", "bulletins.add_issue", "bulletins.delete_issue",
+    EDITOR: [*_CONTENT, *_REGISTRY, *_SUBMISSIONS, "bulletins.view_wordrule", "bulletins.add_issue", "bulletins.delete_issue",
              "bulletins.submit_issue"],
-    REVIEWER: [*_CONTENT, *_REGISTRY, *_WORD_LIST, "bulletins.review_issue"],
-    SIGNER: [*_CONTENT, *_REGISTRY, *_WORD_LIST, "bulletins.sign_issue", "bulletins.change_sitesettings",
+    REVIEWER: [*_CONTENT, *_REGISTRY, *_SUBMISSIONS, *_WORD_LIST, "bulletins.review_issue"],
+    SIGNER: [*_CONTENT, *_REGISTRY, *_SUBMISSIONS, *_WORD_LIST, "bulletins.sign_issue", "bulletins.change_sitesettings",
              "bulletins.view_sitesettings"],
     # Manages accounts and login locks; reads no audit record (separation of duties).
     ADMINISTRATOR: ["accounts.view_user", "accounts.add_user", "accounts.change_user", "auth.view_group",
@@ -41,9 +47,14 @@ ROLE_PERMISSIONS = {
                     # Sees the task queue's runs, failed mail included (wenming/tasks.py).
                     "django_tasks_database.view_dbtaskresult",
                     # Sees when the periodic jobs ran and what they found (periodic/jobs.py).
-                    "periodic.view_periodicjob"],
+                    "periodic.view_periodicjob",
+                    # 考评 rules are the office's policy, kept by the administrator.
+                    "submissions.view_scoringrule", "submissions.add_scoringrule",
+                    "submissions.change_scoringrule", "submissions.view_report"],
     # Reads and exports the audit log; changes nothing.
     AUDITOR: ["accounts.view_auditevent", "accounts.export_auditevent", "bulletins.view_issuetransition"],
+    # Writes and submits the news of their own unit (accounts.User.reporting_unit) in the portal.
+    CORRESPONDENT: ["submissions.report_submission"],
 }
 
 ROLES = list(ROLE_PERMISSIONS)

@@ -6,7 +6,7 @@ dated by the issue's own date (刊期日期, `dated_at`); each function is one a
 
 import datetime
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -69,14 +69,20 @@ def units_not_reported(last, *, now=None):
     """Registry units (other cities aside) named in none of the `last` newest published issues.
 
     Returns (units with `last_seen`, the publish time of their latest published mention or None,
+    and `last_submitted`, when their correspondent last sent a submission (信息报送) or None;
     the issues looked at), never-reported units first.
     """
+    from submissions.models import Submission
+
     published = Issue.objects.published(now)
     recent = list(published.newest_first()[:last])
+    last_submitted = (Submission.objects.sent().filter(unit=OuterRef("pk")).order_by("-submitted_at")
+                      .values("submitted_at")[:1])
     units = (
         Unit.objects.exclude(kind=Unit.Kind.OTHER_CITY)
         .exclude(entries__issue__in=recent)
-        .annotate(last_seen=Max("entries__issue__dated_at", filter=Q(entries__issue__in=published)))
+        .annotate(last_seen=Max("entries__issue__dated_at", filter=Q(entries__issue__in=published)),
+                  last_submitted=Subquery(last_submitted))
         .order_by(F("last_seen").asc(nulls_first=True), "name")
     )
     return list(units), recent

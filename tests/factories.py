@@ -152,3 +152,32 @@ def store_picture(name="picture.png", *, size=(400, 300), color=(200, 30, 30)):
     Image.new("RGB", size, color).save(buffer, "PNG")
     stored_as = default_storage.save(f"images/test/{name}", ContentFile(buffer.getvalue()))
     return default_storage.url(stored_as)
+
+
+# Submissions (信息报送) ------------------------------------------------------------
+
+
+def make_correspondent(unit=None, **fields):
+    """A portal account of 通讯员 reporting for `unit` (not staff: never enters the admin)."""
+    from accounts.roles import CORRESPONDENT
+
+    unit = unit or make_unit(name=f"第{next(_numbers)}报送单位", short_names="")
+    username = fields.pop("username", None) or f"cor{next(_numbers)}"
+    fields.setdefault("email", f"{username}@example.cn")
+    return make_user(username, roles=[CORRESPONDENT], reporting_unit=unit, **fields)
+
+
+def make_submission(correspondent, *, state="draft", submitted_at=None, **fields):
+    from submissions.models import Submission
+
+    if state != "draft" and submitted_at is None:
+        submitted_at = timezone.now()
+    if state == "adopted":
+        fields.setdefault("adopted_at", submitted_at)
+    fields.setdefault("title", "市残联开展志愿服务活动")
+    fields.setdefault("body", "<p>3月5日，市残联组织志愿者走进社区。</p>")
+    fields.setdefault("writer", "刘执笔")
+    fields.setdefault("writer_phone", "13800000000")
+    fields.setdefault("approver", "王主任")
+    return Submission.objects.create(unit=correspondent.reporting_unit, created_by=correspondent, state=state,
+                                     submitted_at=submitted_at, **fields)

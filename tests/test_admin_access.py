@@ -18,19 +18,24 @@ from django.urls import get_resolver
 from reversion.models import Version
 
 from accounts.models import User
-from accounts.roles import ADMINISTRATOR, AUDITOR, EDITOR, REVIEWER, SIGNER
+from accounts.roles import ADMINISTRATOR, AUDITOR, CORRESPONDENT, EDITOR, REVIEWER, SIGNER
 from bulletins import recycle_bin
 from bulletins.models import EntryImage, Notification, SiteSettings, WordRule
 from bulletins.revisions import save_revision
 
-from .factories import make_audit_event, make_entry, make_issue, make_person, make_staff, make_unit, section
+from submissions.models import ScoringRule
+
+from .factories import (make_audit_event, make_correspondent, make_entry, make_issue, make_person, make_staff,
+                        make_submission, make_unit, section)
 
 pytestmark = pytest.mark.django_db
 
 SUPERUSER = "超级用户"
-COLUMNS = [EDITOR, REVIEWER, SIGNER, ADMINISTRATOR, AUDITOR, SUPERUSER]
+# The 通讯员 works in the portal only: every admin URL refuses them (test_submissions_access.py
+# covers the portal's URLs).
+COLUMNS = [EDITOR, REVIEWER, SIGNER, ADMINISTRATOR, AUDITOR, CORRESPONDENT, SUPERUSER]
 CONTENT = {EDITOR, REVIEWER, SIGNER, SUPERUSER}
-EVERYONE = set(COLUMNS)
+EVERYONE = set(COLUMNS) - {CORRESPONDENT}
 _numbers = itertools.count(1)
 
 
@@ -59,6 +64,8 @@ def _world(user):
         "deleted": recycle_bin.keep(make_issue(), by=make_staff(EDITOR)),
         "image": EntryImage.objects.create(file="images/x.png", width=1, height=1, size=1, alt_text="图",
                                       uploaded_by=user),
+        "submission": make_submission(make_correspondent(), state="submitted"),
+        "scoring_rule": ScoringRule.objects.create(valid_from=f"{2000 + n % 90}-01-01"),
     }
 
 
@@ -169,6 +176,31 @@ ROWS = [
     ("GET", "admin:axes_accesslog_add", lambda w: "/admin/axes/accesslog/add/", None, set()),
     ("GET", "admin:axes_accessfailurelog_changelist", lambda w: "/admin/axes/accessfailurelog/", None, {SUPERUSER}),
     ("GET", "admin:axes_accessfailurelog_add", lambda w: "/admin/axes/accessfailurelog/add/", None, set()),
+    # Submissions: the editorial roles handle the inbox; nobody adds or deletes a submission here
+    ("GET", "admin:submissions_submission_changelist", lambda w: "/admin/submissions/submission/", None, CONTENT),
+    ("GET", "admin:submissions_submission_add", lambda w: "/admin/submissions/submission/add/", None, set()),
+    ("GET", "admin:submissions_submission_change",
+     lambda w: f"/admin/submissions/submission/{w['submission'].pk}/change/", None, CONTENT),
+    ("POST", "admin:submissions_submission_change",
+     lambda w: f"/admin/submissions/submission/{w['submission'].pk}/change/",
+     {"higher_adoptions": 1, "leader_instructions": 0}, CONTENT),
+    ("GET", "admin:submissions_submission_delete",
+     lambda w: f"/admin/submissions/submission/{w['submission'].pk}/delete/", None, set()),
+    ("POST", "admin:submissions_submission_decide",
+     lambda w: f"/admin/submissions/submission/{w['submission'].pk}/decide/return/", {"comment": "改"}, CONTENT),
+    ("GET", "admin:submissions_submission_adopt",
+     lambda w: f"/admin/submissions/submission/adopt/?ids={w['submission'].pk}", None, CONTENT),
+    ("GET", "admin:submissions_submission_report", lambda w: "/admin/submissions/submission/report/", None,
+     {*CONTENT, ADMINISTRATOR}),
+    # 考评 rules: the administrator keeps them, the editorial roles read them
+    ("GET", "admin:submissions_scoringrule_changelist", lambda w: "/admin/submissions/scoringrule/", None,
+     {*CONTENT, ADMINISTRATOR}),
+    ("GET", "admin:submissions_scoringrule_add", lambda w: "/admin/submissions/scoringrule/add/", None,
+     {ADMINISTRATOR, SUPERUSER}),
+    ("POST", "admin:submissions_scoringrule_change",
+     lambda w: f"/admin/submissions/scoringrule/{w['scoring_rule'].pk}/change/", {}, {ADMINISTRATOR, SUPERUSER}),
+    ("GET", "admin:submissions_scoringrule_delete",
+     lambda w: f"/admin/submissions/scoringrule/{w['scoring_rule'].pk}/delete/", None, set()),
     # Audit log: the auditor reads and exports; nobody, not even a superuser, adds, changes or deletes
     ("GET", "admin:accounts_auditevent_changelist", lambda w: "/admin/accounts/auditevent/", None,
      {AUDITOR, SUPERUSER}),
@@ -193,6 +225,8 @@ UNLISTED = {"admin:login", "admin:logout", "admin:password_change_done", "admin:
 
 
 def _user(role):
+    if role == CORRESPONDENT:
+        return make_correspondent()
     if role == SUPERUSER:
         return User.objects.create_superuser(f"root{User.objects.count()}", password="Root-Secret-2026")
     return make_staff(role)
@@ -200,6 +234,10 @@ def _user(role):
 
 def _outcome(response):
     if response.status_code == 403:
+        return "no"
+    # Not staff: the admin sends them to its login page.
+    hops = [url for url, _ in getattr(response, "redirect_chain", [])] + [response.get("Location") or ""]
+    if any(url.startswith("/admin/login/") for url in hops):
         return "no"
     # 400: past the permission check, the (empty) input refused.
     if response.status_code in (200, 302, 400):

@@ -17,10 +17,11 @@ from accounts.audit import ACTION_LABELS, action_label, object_type_label
 from accounts.roles import AUDITOR, EDITOR
 from bulletins import workflow
 from bulletins.models import IssueTransition
+from submissions.models import SubmissionTransition
 
 from .factories import make_issue, make_staff
 
-APPS = ("accounts", "bulletins", "wenming")
+APPS = ("accounts", "bulletins", "submissions", "wenming")
 
 
 def _recorded_actions():
@@ -39,9 +40,11 @@ def _recorded_actions():
                     found.setdefault(first.value, path.name)
                 elif isinstance(first, ast.JoinedStr):
                     prefix = "".join(part.value for part in first.values if isinstance(part, ast.Constant))
-                    assert prefix == "workflow.", f"{path}: f-string audit action {ast.unparse(first)} unknown"
-                    for action in IssueTransition.Action.values:
-                        found.setdefault(f"workflow.{action}", path.name)
+                    actions = {"workflow.": IssueTransition.Action.values,
+                               "submission.": SubmissionTransition.Action.values}
+                    assert prefix in actions, f"{path}: f-string audit action {ast.unparse(first)} unknown"
+                    for action in actions[prefix]:
+                        found.setdefault(f"{prefix}{action}", path.name)
     return found
 
 

@@ -107,7 +107,7 @@ def test_load_initial_data_and_create_demo_accounts_share_one_set_of_accounts(se
     settings.DEBUG = True
     load()
     call_command("create_demo_accounts", stdout=StringIO())
-    assert User.objects.count() == 5
+    assert User.objects.count() == 6  # the five roles of the office and the demo 通讯员
 
 
 def test_demo_accounts_receive_the_workflow_notifications(mailoutbox, django_capture_on_commit_callbacks):

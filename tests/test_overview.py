@@ -195,7 +195,20 @@ def test_sections_and_months_csv(client, staff, archive):
 
 def test_quiet_units_csv(client, staff, archive):
     rows = read_csv(client.get(URL, {"format": "csv", "chart": "quiet", "last": 2}))
-    assert rows == [["单位", "类别", "最近一次出现"], ["市教育局", "政府部门", "2023-01-15"]]
+    assert rows == [["单位", "类别", "最近一次出现", "最近一次报送"], ["市教育局", "政府部门", "2023-01-15", "从未报送"]]
+
+
+def test_quiet_units_show_when_the_unit_last_sent_a_submission(client, staff, archive):
+    from django.utils import timezone
+
+    from .factories import make_correspondent, make_submission
+
+    unit = Unit.objects.get(name="市教育局")
+    make_submission(make_correspondent(unit), state="submitted",
+                    submitted_at=timezone.make_aware(datetime.datetime(2023, 5, 2, 9)))
+    make_submission(make_correspondent(unit), title="草稿不算")
+    rows = read_csv(client.get(URL, {"format": "csv", "chart": "quiet", "last": 2}))
+    assert rows[1] == ["市教育局", "政府部门", "2023-01-15", "2023-05-02"]
 
 
 def test_unknown_chart_csv_is_404(client, staff):

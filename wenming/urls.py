@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/bulletins/issue/import/", admin.site.admin_view(import_view), name="bulletins_issue_import"),
     path("admin/", include("bulletins.admin.urls")),  # 校对, 导出Word, 概览; before the catch-all admin URLs
     path("admin/", admin.site.urls),
+    path("portal/", include("submissions.urls")),  # the correspondents' side
     path("", include("bulletins.urls")),
     *crawler_urlpatterns,
 ]

@@ -22,12 +22,18 @@ class AccountForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "real_name", "unit", "phone", "email", "groups"]
+        fields = ["username", "real_name", "unit", "phone", "email", "groups", "reporting_unit"]
 
     def clean_groups(self):
         roles = self.cleaned_data["groups"]
         operations.check_separation_of_duties(roles)
         return roles
+
+    def clean(self):
+        cleaned = super().clean()
+        if "groups" in cleaned:
+            operations.check_correspondent(cleaned["groups"], cleaned.get("reporting_unit"))
+        return cleaned
 
 
 class AccountCreationForm(AccountForm):
@@ -49,12 +55,13 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["username"]}),
         ("个人信息", {"fields": ["real_name", "unit", "phone", "email"]}),
+        ("通讯员", {"fields": ["reporting_unit"]}),
         ("角色与状态", {"fields": ["groups", "is_active", "must_change_password"]}),
         ("时间", {"fields": ["last_login", "date_joined", "password_changed_at"]}),
     ]
     add_fieldsets = [
         (None, {
-            "fields": ["username", "real_name", "unit", "phone", "email", "groups"],
+            "fields": ["username", "real_name", "unit", "phone", "email", "groups", "reporting_unit"],
             "description": "保存后系统生成一次性临时密码，只显示一次；用户首次登录须修改。",
         }),
     ]
@@ -104,8 +111,10 @@ class UserAdmin(DjangoUserAdmin):
     # Saving -----------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
+        if "groups" in form.cleaned_data:
+            # A correspondent works in the portal only and never enters the admin.
+            obj.is_staff = not operations.is_correspondent(form.cleaned_data["groups"])
         if not change:
-            obj.is_staff = True
             obj._temporary_password = operations.set_temporary_password(obj)
             super().save_model(request, obj, form, change)
             return

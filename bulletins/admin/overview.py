@@ -69,7 +69,9 @@ def _csv_response(rows, header, name):
 
 def _quiet_rows(units):
     return [(unit.name, unit.get_kind_display(), timezone.localtime(unit.last_seen).date().isoformat()
-             if unit.last_seen else "从未出现") for unit in units]
+             if unit.last_seen else "从未出现",
+             timezone.localtime(unit.last_submitted).date().isoformat() if unit.last_submitted else "从未报送")
+            for unit in units]
 
 
 def overview_view(request):
@@ -87,7 +89,7 @@ def overview_view(request):
                                  f"overview-{key}-{period}.csv")
         if key == "quiet":
             units, _ = overview.units_not_reported(last)
-            return _csv_response(_quiet_rows(units), ["单位", "类别", "最近一次出现"], f"overview-quiet-last{last}.csv")
+            return _csv_response(_quiet_rows(units), ["单位", "类别", "最近一次出现", "最近一次报送"], f"overview-quiet-last{last}.csv")
         raise Http404("没有这个统计图。")
     charts = [bar_chart(key, title, _rows(key, issues, start, end), latest=key == "months")
               for key, (title, _) in CHARTS.items()]

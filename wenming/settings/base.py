@@ -22,6 +22,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 INSTALLED_APPS = [
     "accounts",
     "bulletins",
+    "submissions",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

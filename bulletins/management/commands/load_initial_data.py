@@ -12,6 +12,7 @@ from bulletins.sample_registry import load_sample_registry
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "bulletin-2023-13.txt"
 ADMIN_URL = "http://127.0.0.1:8000/admin/"
+PORTAL_URL = "http://127.0.0.1:8000/portal/"
 
 
 class Command(BaseCommand):
@@ -41,8 +42,17 @@ class Command(BaseCommand):
             return
         created = create_demo_accounts()
         self.stdout.write(f"演示账号：新建{len(created)}个。")
+        correspondent = None
+        if settings.DEBUG:  # the correspondent's demo password is public; development only
+            from submissions.demo import create_demo_correspondent
+
+            correspondent, made = create_demo_correspondent()
+            self.stdout.write(f"演示通讯员：{'已新建，并报送了几篇演示信息' if made else '已存在，未改动'}。")
 
         self.stdout.write(self.style.SUCCESS(f"\n管理后台：{ADMIN_URL}"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}，仅供本机演示，正式使用前请删除或修改）：")
         for username, real_name, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role:　<5} {username:<9} {real_name}")
+        if correspondent is not None:
+            self.stdout.write(f"  通讯员　　 {correspondent.username:<9} {correspondent.real_name}"
+                              f"（{correspondent.reporting_unit}，报送平台：{PORTAL_URL}）")

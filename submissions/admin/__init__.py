@@ -1,0 +1,1 @@
+from . import inbox, scoring  # noqa: F401  (registers the admin classes)
