@@ -275,4 +275,4 @@ def test_overview_without_published_issues_opens_on_the_last_twelve_months(clien
 def test_unit_names_reach_the_csv_as_text_never_as_a_formula(client, staff):
     make_unit("=cmd|'/c calc'!A1", "", kind=Unit.Kind.GOVERNMENT)
     rows = read_csv(client.get(URL, {"format": "csv", "chart": "quiet", "last": 2}))
-    assert ["'=cmd|'/c calc'!A1", "政府部门", "从未出现"] in rows
+    assert ["'=cmd|'/c calc'!A1", "政府部门", "从未出现", "从未报送"] in rows

@@ -95,5 +95,7 @@ def test_the_inbox_runs_a_constant_number_of_queries(editor_client, corresponden
         editor_client.get("/admin/submissions/submission/")
     for number in range(20):
         make_submission(make_correspondent(), state="submitted", title=f"再{number}篇")
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    few = len(few.captured_queries)  # counted now: the next request empties the query log
+    editor_client.get("/admin/submissions/submission/")  # new units start a new content generation
+    with django_assert_max_num_queries(few):
         editor_client.get("/admin/submissions/submission/")

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django_tasks_db.apps import TasksAppConfig
 
+from wenming.admin_mixins import ReadOnlyAdminMixin
+
 
 class TasksConfig(TasksAppConfig):
     """django-tasks-db under a Chinese name, with the results admin below (its strings: locale/zh_Hans)."""
@@ -23,7 +25,7 @@ class TasksConfig(TasksAppConfig):
 TASK_NAMES = {"send_mail": "发送邮件"}
 
 
-class TaskResultAdmin(admin.ModelAdmin):
+class TaskResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["task_label", "status", "enqueued_at", "finished_at", "error"]
     list_filter = ["status", "queue_name"]
     ordering = ["-enqueued_at"]
@@ -46,11 +48,3 @@ class TaskResultAdmin(admin.ModelAdmin):
     def formatted_traceback(self, obj):
         return format_html("<pre>{}</pre>", obj.traceback) if obj.traceback else "-"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

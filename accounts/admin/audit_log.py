@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.audit import action_label, object_type_label, record
 from accounts.models import AuditEvent
 from wenming import spreadsheet
+from wenming.admin_mixins import ReadOnlyAdminMixin
 
 CSV_COLUMNS = ["时间", "用户名", "客户端地址", "操作", "对象类型", "对象ID", "对象", "结果", "详情"]
 
@@ -49,7 +50,9 @@ def csv_rows(events):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Append-only: no role, not even a superuser, adds, changes or deletes a record here."""
+
     list_display = ["time", "username", "ip_address", "action_display", "object_repr", "outcome"]
     list_filter = [ActionFilter, "outcome", "created_at"]
     search_fields = ["username", "ip_address", "object_repr", "detail"]
@@ -73,15 +76,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     def object_type_display(self, obj):
         return object_type_label(obj.object_type)
 
-    # Append-only: no role, not even a superuser, adds, changes or deletes a record here.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_export_permission(self, request):
         return request.user.has_perm("accounts.export_auditevent")

@@ -6,9 +6,10 @@ from django.utils.safestring import mark_safe
 
 from bulletins import workflow
 from bulletins.forms import EntryForm
-from bulletins.models import Entry, EntryPerson, Issue
+from bulletins.models import Entry, EntryBand, EntryPerson, Issue
 from bulletins.revisions import save_revision
 from bulletins.sanitize import sanitize_html
+from wenming.admin_mixins import HiddenFromDeletePageMixin
 
 from .importing import link_saved_entries
 from .issue_forms import EntryAdminForm
@@ -69,7 +70,9 @@ class EntryPersonInline(admin.TabularInline):
 
 
 @admin.register(Entry)
-class EntryAdmin(ReturnToProofreadingMixin, EditableWithIssueMixin, admin.ModelAdmin):
+class EntryAdmin(HiddenFromDeletePageMixin, ReturnToProofreadingMixin, EditableWithIssueMixin, admin.ModelAdmin):
+    hidden_on_delete_page = (EntryBand,)
+
     form = EntryAdminForm
     list_display = ["__str__", "issue", "section", "order", "date_text"]
     list_filter = ["section", "issue__year"]

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from accounts import audit
 from bulletins import checks, recycle_bin, workflow
-from bulletins.models import Issue, IssueTransition
+from bulletins.models import EntryBand, Issue, IssueTransition
 from bulletins.revisions import save_revision
+from wenming.admin_mixins import HiddenFromDeletePageMixin
 
 from .entries import EntryInline
 from .importing import link_saved_entries
@@ -40,7 +41,9 @@ class VisibilityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Issue)
-class IssueAdmin(IssueTransitionsMixin, IssueHistoryMixin, admin.ModelAdmin):
+class IssueAdmin(HiddenFromDeletePageMixin, IssueTransitionsMixin, IssueHistoryMixin, admin.ModelAdmin):
+    hidden_on_delete_page = (EntryBand,)
+
     form = IssueForm
     list_display = ["title", "year", "number", "status_label", "is_published", "published_at", "updated_by",
                     "updated_at"]

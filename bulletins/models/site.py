@@ -55,4 +55,14 @@ class SiteSettings(models.Model):
         """The settings, cached within the content generation (pass the request's, if known)."""
         from ..public_cache import cached_value
 
-        return cached_value("site-settings", lambda: cls.objects.get_or_create(pk=1)[0], generation=generation)
+        return cached_value("site-settings", cls._stored_or_default, generation=generation)
+
+    @classmethod
+    def _stored_or_default(cls):
+        # The default row is written without save() signals: it changes nothing readers see, and a
+        # new generation here would orphan the value being cached (a flushed or new database).
+        settings_row = cls.objects.filter(pk=1).first()
+        if settings_row is None:
+            cls.objects.bulk_create([cls(pk=1)], ignore_conflicts=True)
+            settings_row = cls.objects.get(pk=1)
+        return settings_row
