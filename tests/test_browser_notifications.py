@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 def page_as(browser, user):
     client = Client(raise_request_exception=False)
     client.force_login(user)
-    return new_page(browser, client)
+    context, page = new_page(browser, client)
+    page.set_default_timeout(30_000)  # the shared CI machine may be slow; nothing here is timed
+    return context, page
 
 
 def test_reviewer_follows_the_unread_notification_of_a_submit_to_the_issue(browser):
@@ -27,9 +29,10 @@ def test_reviewer_follows_the_unread_notification_of_a_submit_to_the_issue(brows
     change_url = BASE_URL + reverse("admin:bulletins_issue_change", args=[issue.pk])
 
     context, page = page_as(browser, editor)
-    page.goto(change_url)
+    page.goto(change_url, wait_until="load")
     page.get_by_role("button", name="提交审核").click()
-    expect(page.locator(".workflow-status")).to_contain_text("当前状态：待审核")
+    page.locator(".messagelist").wait_for()
+    expect(page.locator(".workflow-status")).to_contain_text("当前状态：待审核", timeout=30_000)
     context.close()
 
     context, page = page_as(browser, reviewer)
