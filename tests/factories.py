@@ -181,3 +181,24 @@ def make_submission(correspondent, *, state="draft", submitted_at=None, **fields
     fields.setdefault("approver", "王主任")
     return Submission.objects.create(unit=correspondent.reporting_unit, created_by=correspondent, state=state,
                                      submitted_at=submitted_at, **fields)
+
+
+def issue_change_form_data(client, issue):
+    """What the browser posts back from an issue's change page when the person changed nothing."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    form = client.get(reverse("admin:bulletins_issue_change", args=[issue.pk])).context["adminform"].form
+    local = timezone.localtime(issue.dated_at) if issue.dated_at else None
+    data = {"year": issue.year, "number": issue.number, "title": issue.title, "source": issue.source,
+            "dated_at_0": f"{local:%Y-%m-%d}" if local else "", "dated_at_1": f"{local:%H:%M:%S}" if local else "",
+            "expected_version": form["expected_version"].value()}
+    entries = list(issue.entries.order_by("pk"))
+    data.update({"entries-TOTAL_FORMS": len(entries), "entries-INITIAL_FORMS": len(entries),
+                 "entries-MIN_NUM_FORMS": 0, "entries-MAX_NUM_FORMS": 1000})
+    for index, entry in enumerate(entries):
+        data.update({f"entries-{index}-id": entry.pk, f"entries-{index}-issue": issue.pk,
+                     f"entries-{index}-section": entry.section_id, f"entries-{index}-order": entry.order,
+                     f"entries-{index}-body": entry.body, f"entries-{index}-date_text": entry.date_text,
+                     f"entries-{index}-event_date": ""})
+    return data

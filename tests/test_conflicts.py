@@ -8,26 +8,10 @@ from django.utils import timezone
 
 from bulletins.models import Entry, Issue
 
-from .factories import make_entry, make_issue, make_staff
+from .factories import issue_change_form_data, make_entry, make_issue, make_staff
 
 pytestmark = pytest.mark.django_db
 
-
-def form_data(client, issue):
-    """What the browser would post back: the change form's fields as the user opened them."""
-    response = client.get(reverse("admin:bulletins_issue_change", args=[issue.pk]))
-    form = response.context["adminform"].form
-    data = {"year": issue.year, "number": issue.number, "title": issue.title, "source": issue.source,
-            "expected_version": form["expected_version"].value()}
-    entries = list(issue.entries.order_by("pk"))
-    data.update({"entries-TOTAL_FORMS": len(entries), "entries-INITIAL_FORMS": len(entries),
-                 "entries-MIN_NUM_FORMS": 0, "entries-MAX_NUM_FORMS": 1000})
-    for index, entry in enumerate(entries):
-        data.update({f"entries-{index}-id": entry.pk, f"entries-{index}-issue": issue.pk,
-                     f"entries-{index}-section": entry.section_id, f"entries-{index}-order": entry.order,
-                     f"entries-{index}-body": entry.body, f"entries-{index}-date_text": entry.date_text,
-                     f"entries-{index}-event_date": ""})
-    return data
 
 
 @pytest.fixture
@@ -56,7 +40,7 @@ def test_version_is_posted_as_a_hidden_field(client, issue):
 def test_second_save_is_refused_and_the_first_is_kept(two_editors, issue):
     first, second = two_editors
     url = reverse("admin:bulletins_issue_change", args=[issue.pk])
-    data_first, data_second = form_data(first, issue), form_data(second, issue)
+    data_first, data_second = issue_change_form_data(first, issue), issue_change_form_data(second, issue)
     assert first.post(url, {**data_first, "source": "王丽的来源"}).status_code == 302
     response = second.post(url, {**data_second, "source": "李军的来源"})
     assert response.status_code == 200
@@ -68,7 +52,7 @@ def test_second_save_is_refused_and_the_first_is_kept(two_editors, issue):
 def test_refusal_names_who_changed_it_and_when_with_a_reload_link(two_editors, issue):
     first, second = two_editors
     url = reverse("admin:bulletins_issue_change", args=[issue.pk])
-    data_first, data_second = form_data(first, issue), form_data(second, issue)
+    data_first, data_second = issue_change_form_data(first, issue), issue_change_form_data(second, issue)
     first.post(url, data_first)
     html = second.post(url, data_second).content.decode()
     issue.refresh_from_db()
@@ -80,7 +64,7 @@ def test_refusal_names_who_changed_it_and_when_with_a_reload_link(two_editors, i
 def test_entries_changed_in_the_second_save_are_not_written_either(two_editors, issue):
     first, second = two_editors
     url = reverse("admin:bulletins_issue_change", args=[issue.pk])
-    data_first, data_second = form_data(first, issue), form_data(second, issue)
+    data_first, data_second = issue_change_form_data(first, issue), issue_change_form_data(second, issue)
     first.post(url, {**data_first, "entries-0-body": "<p>王丽改的正文。</p>"})
     second.post(url, {**data_second, "entries-0-body": "<p>李军改的正文。</p>"})
     assert Entry.objects.get(issue=issue).plain_text == "王丽改的正文。"
@@ -91,7 +75,7 @@ def test_save_after_a_transition_meanwhile_is_refused(two_editors, issue):
 
     first, _ = two_editors
     url = reverse("admin:bulletins_issue_change", args=[issue.pk])
-    data = form_data(first, issue)
+    data = issue_change_form_data(first, issue)
     workflow.submit(Issue.objects.get(pk=issue.pk), by=make_staff("编辑"))
     workflow.return_issue(Issue.objects.get(pk=issue.pk), by=make_staff("审核"), comment="再改改")
     response = first.post(url, {**data, "source": "旧页面上的修改"})
@@ -102,7 +86,7 @@ def test_save_after_a_transition_meanwhile_is_refused(two_editors, issue):
 def test_transition_button_from_a_stale_page_is_refused(two_editors, issue):
     first, second = two_editors
     url = reverse("admin:bulletins_issue_change", args=[issue.pk])
-    second.post(url, form_data(second, issue))  # version 1 -> 2
+    second.post(url, issue_change_form_data(second, issue))  # version 1 -> 2
     response = first.post(reverse("admin:bulletins_issue_transition", args=[issue.pk, "submit"]), {"version": 1},
                           follow=True)
     assert "李军于" in response.content.decode()
@@ -146,7 +130,7 @@ def test_second_save_on_the_entry_page_is_refused(two_editors, issue):
 def test_entry_page_save_makes_the_open_issue_page_stale(two_editors, issue):
     first, second = two_editors
     entry = issue.entries.get()
-    issue_data = form_data(first, issue)
+    issue_data = issue_change_form_data(first, issue)
     second.post(reverse("admin:bulletins_entry_change", args=[entry.pk]), entry_data(second, entry))
     response = first.post(reverse("admin:bulletins_issue_change", args=[issue.pk]), {**issue_data, "source": "旧页"})
     assert response.status_code == 200

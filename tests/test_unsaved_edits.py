@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bulletins.models import Entry, Issue
 
-from .factories import make_entry, make_issue, make_staff
+from .factories import issue_change_form_data, make_entry, make_issue, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -20,23 +20,6 @@ DATED = datetime.datetime(2023, 4, 13, 10, 30, tzinfo=datetime.timezone(datetime
 def change_url(issue):
     return reverse("admin:bulletins_issue_change", args=[issue.pk])
 
-
-def page_as_opened(client, issue):
-    """What the change form posts back when the person changed nothing."""
-    form = client.get(change_url(issue)).context["adminform"].form
-    local = timezone.localtime(issue.dated_at) if issue.dated_at else None
-    data = {"year": issue.year, "number": issue.number, "title": issue.title, "source": issue.source,
-            "dated_at_0": f"{local:%Y-%m-%d}" if local else "", "dated_at_1": f"{local:%H:%M:%S}" if local else "",
-            "expected_version": form["expected_version"].value()}
-    entries = list(issue.entries.order_by("pk"))
-    data.update({"entries-TOTAL_FORMS": len(entries), "entries-INITIAL_FORMS": len(entries),
-                 "entries-MIN_NUM_FORMS": 0, "entries-MAX_NUM_FORMS": 1000})
-    for index, entry in enumerate(entries):
-        data.update({f"entries-{index}-id": entry.pk, f"entries-{index}-issue": issue.pk,
-                     f"entries-{index}-section": entry.section_id, f"entries-{index}-order": entry.order,
-                     f"entries-{index}-body": entry.body, f"entries-{index}-date_text": entry.date_text,
-                     f"entries-{index}-event_date": ""})
-    return data
 
 
 @pytest.fixture
@@ -53,7 +36,7 @@ def text(response):
 
 def test_pass_on_a_changed_page_saves_the_reviewers_edit_then_passes(client, in_review):
     client.force_login(make_staff("审核"))
-    data = page_as_opened(client, in_review)
+    data = issue_change_form_data(client, in_review)
     data.update({"entries-0-body": "<p>近日，市委召开创文工作部署会。</p>", "_workflow": "pass", "comment": ""})
 
     response = client.post(change_url(in_review), data)
@@ -68,7 +51,7 @@ def test_pass_on_a_changed_page_saves_the_reviewers_edit_then_passes(client, in_
 
 def test_an_entry_ticked_for_deletion_is_deleted_before_the_transition(client, in_review):
     client.force_login(make_staff("审核"))
-    data = page_as_opened(client, in_review)
+    data = issue_change_form_data(client, in_review)
     data.update({"entries-1-DELETE": "on", "_workflow": "pass"})
     client.post(change_url(in_review), data)
     assert list(Entry.objects.filter(issue=in_review).values_list("order", flat=True)) == [1]
@@ -77,7 +60,7 @@ def test_an_entry_ticked_for_deletion_is_deleted_before_the_transition(client, i
 
 def test_a_refused_transition_keeps_the_saved_edits_and_says_why(client, in_review):
     client.force_login(make_staff("审核"))
-    data = page_as_opened(client, in_review)
+    data = issue_change_form_data(client, in_review)
     data.update({"entries-0-body": "<p>改过的正文。</p>", "_workflow": "return", "comment": ""})
 
     response = client.post(change_url(in_review), data)
@@ -89,7 +72,7 @@ def test_a_refused_transition_keeps_the_saved_edits_and_says_why(client, in_revi
 
 def test_a_stale_page_saves_nothing_and_performs_no_transition(client, in_review):
     client.force_login(make_staff("审核"))
-    data = page_as_opened(client, in_review)
+    data = issue_change_form_data(client, in_review)
     Issue.objects.filter(pk=in_review.pk).update(version=in_review.version + 1)
     data.update({"entries-0-body": "<p>改过的正文。</p>", "_workflow": "pass"})
 
