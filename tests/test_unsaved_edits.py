@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import timezone
 
 from bulletins.models import Entry, Issue
 
