@@ -96,11 +96,16 @@ def _distribution(issue_fields, site):
                         print_run=print_run if print_run is not None else site.get("print_run"))
 
 
+def _to_second(value):
+    """Times to the second: a revision stores them to the millisecond, the live row to the microsecond."""
+    return value.replace(microsecond=0) if value is not None else None
+
+
 def _article(issue_fields, sections, site):
     return Article(
         year=issue_fields["year"], number=issue_fields["number"], title=issue_fields["title"],
-        source=issue_fields["source"], dated_at=issue_fields["dated_at"],
-        correction_note=issue_fields["correction_note"], corrected_at=issue_fields["corrected_at"],
+        source=issue_fields["source"], dated_at=_to_second(issue_fields["dated_at"]),
+        correction_note=issue_fields["correction_note"], corrected_at=_to_second(issue_fields["corrected_at"]),
         distribution=_distribution(issue_fields, site), site=dict(site), sections=tuple(sections),
     )
 
