@@ -71,7 +71,7 @@ def restore(version, *, by, expected_version=None, request=None):
             raise WorkflowError("无法恢复这个版本：版本中的数据与当前的数据结构不一致，或它引用的内容已被删除。") from error
         restored = Issue.objects.get(pk=issue.pk)
         # The content comes from the old revision; what the workflow owns stays as it is now.
-        for name in ("dated_at", "withdrawn_reason", "correction_note", "corrected_at", "created_by"):
+        for name in ("dated_at", "withdrawn_reason", "correction_note", "corrected_at", "created_by", "snapshot"):
             setattr(restored, name, getattr(current, name))
         current = restored
         current.status = Status.DRAFT

@@ -1,6 +1,7 @@
 """Signed snapshots: written by every publishing path, served by the public pages, never changed."""
 
 import datetime
+import io
 import logging
 
 import pytest
@@ -85,6 +86,40 @@ def test_a_correction_signs_a_new_snapshot(client):
     assert "3月16日" in page and "日期更正为3月16日。" in page
 
 
+def test_correcting_in_the_admin_signs_with_the_revision_of_that_save(client):
+    from django.urls import reverse
+
+    from .factories import issue_change_form_data
+
+    signer = make_staff(SIGNER)
+    issue = published(signer=signer)
+    client.force_login(signer)
+    data = issue_change_form_data(client, issue)
+    data.update({"entries-0-body": "<p>3月16日，市领导参加春季义务植树活动。</p>", "public_correction_note": "日期更正。"})
+    assert client.post(reverse("admin:bulletins_issue_change", args=[issue.pk]), data).status_code == 302
+    issue.refresh_from_db()
+    snapshot = issue.snapshot
+    assert snapshot.issue_version == issue.version and "3月16日" in snapshot.detail_html
+    assert snapshot.revision.version_set.filter(object_id=str(issue.pk)).exists()
+    assert verify()[0] == 0
+
+
+def test_publishing_from_the_admin_issue_page_signs_a_verified_snapshot(client):
+    from django.urls import reverse
+
+    from .factories import issue_change_form_data
+
+    signer = make_staff(SIGNER)
+    issue = make_issue(year=2023, number=13, status=Issue.Status.AWAITING_SIGNOFF)
+    make_entry(issue, body=BODY)
+    client.force_login(signer)
+    data = {**issue_change_form_data(client, issue), "_workflow": "publish"}
+    client.post(reverse("admin:bulletins_issue_change", args=[issue.pk]), data)
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.PUBLISHED and issue.snapshot is not None
+    assert verify()[0] == 0
+
+
 def test_withdrawal_keeps_the_snapshots_and_the_page_answers_410_until_republished(client):
     signer = make_staff(SIGNER)
     issue = published(signer=signer)
@@ -129,6 +164,23 @@ def test_the_database_refuses_to_change_a_snapshot(sql):
     published()
     with pytest.raises(DatabaseError, match="签发快照不能修改或删除"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="roles are PostgreSQL's")
+def test_the_runtime_role_signs_snapshots_but_cannot_change_them():
+    from .test_audit_roles import acting_as, refused
+
+    role = f"{connection.settings_dict['NAME']}_runtime"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {connection.ops.quote_name(role)}")
+    call_command("grant_runtime_role", role, stdout=io.StringIO())
+    with acting_as(role):
+        issue = published()
+        assert issue.snapshot is not None
+        for sql in ["UPDATE bulletins_issuesnapshot SET detail_html = 'x'", "TRUNCATE bulletins_issuesnapshot",
+                    "ALTER TABLE bulletins_issuesnapshot DISABLE TRIGGER bulletins_issuesnapshot_immutable"]:
+            message = refused(sql)
+            assert "permission denied" in message or "must be owner" in message
 
 
 # Serving ---------------------------------------------------------------------------------
