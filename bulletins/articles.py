@@ -12,7 +12,6 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -184,11 +183,6 @@ def article_from_revision(revision, issue_pk, *, site):
             tuple(_unit_link(unit) for unit in units if unit.pk in set(data.get("units", []))),
         )) for data in entries
     ), site)
-
-
-def issue_version_in(revision, issue):
-    issue_type = ContentType.objects.get_for_model(Issue)
-    return revision.version_set.filter(content_type=issue_type, object_id=str(issue.pk)).exists()
 
 
 def _plain_text(article):

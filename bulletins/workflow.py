@@ -4,8 +4,9 @@ Each transition is one function with keyword-only arguments. It checks the user'
 permission and the issue's current state on the server (under a row lock), runs in one
 transaction, bumps `issue.version`, records an `IssueTransition`, an audit event and a
 revision, then emails the people who act next; a publish also signs a snapshot of the issue
-(bulletins/snapshots.py). Refusals raise `PermissionDenied` (no permission: 403) or `WorkflowError` (wrong state, missing comment, stale version: a Chinese
-message for the user); every refusal is audited as a failure.
+(bulletins/snapshots.py). Refusals raise `PermissionDenied` (no permission: 403) or
+`WorkflowError` (wrong state, missing comment, stale version: a Chinese message for the user);
+every refusal is audited as a failure. Corrections and restores: bulletins/workflow_edits.py.
 """
 
 import datetime

@@ -37,7 +37,8 @@ def test_a_job_is_due_again_after_its_interval(retention):
     now = timezone.now()
     enqueue_due_jobs(now=now, by="a")
     assert enqueue_due_jobs(now=now + DAY / 2, by="b") == []
-    assert sorted(enqueue_due_jobs(now=now + DAY, by="b")) == ["check_integrity", "prune_audit_log", "purge_recycle_bin", "verify_snapshots"]
+    assert sorted(enqueue_due_jobs(now=now + DAY, by="b")) == [
+        "check_integrity", "prune_audit_log", "purge_recycle_bin", "verify_snapshots"]
 
 
 def test_audit_pruning_is_off_unless_a_retention_is_set():

@@ -127,8 +127,9 @@ def test_withdrawal_keeps_the_snapshots_and_the_page_answers_410_until_republish
     assert client.get(issue.get_absolute_url()).status_code == 410
     assert IssueSnapshot.objects.filter(issue=issue).count() == 1
     workflow.reopen(issue, by=signer, reason="更正数据")
-    for action in ("submit", "pass"):
-        getattr(workflow, {"submit": "submit", "pass": "pass_review"}[action])(issue, by=make_staff("编辑", "审核"))
+    colleague = make_staff("编辑", "审核")
+    workflow.submit(issue, by=colleague)
+    workflow.pass_review(issue, by=colleague)
     workflow.publish(issue, by=signer, correction_note="更正了第一条的日期。")
     issue.refresh_from_db()
     assert IssueSnapshot.objects.filter(issue=issue).count() == 2
@@ -159,7 +160,8 @@ def test_a_snapshot_is_never_changed_through_the_orm():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
-@pytest.mark.parametrize("sql", ["UPDATE bulletins_issuesnapshot SET detail_html = 'x'", "DELETE FROM bulletins_issuesnapshot"])
+@pytest.mark.parametrize("sql", ["UPDATE bulletins_issuesnapshot SET detail_html = 'x'",
+                                 "DELETE FROM bulletins_issuesnapshot"])
 def test_the_database_refuses_to_change_a_snapshot(sql):
     published()
     with pytest.raises(DatabaseError, match="签发快照不能修改或删除"), transaction.atomic(), connection.cursor() as cursor:

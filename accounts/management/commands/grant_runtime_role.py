@@ -1,5 +1,6 @@
 """Give the site's runtime PostgreSQL role what it needs, and on the audit log and the signed
-snapshots of published issues no more than INSERT and SELECT. Run it as the owner role, after every `migrate` (docs/deploy.md)."""
+snapshots of published issues no more than INSERT and SELECT. Run it as the owner role, after
+every `migrate` (docs/deploy.md)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
