@@ -14,7 +14,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.utils.safestring import mark_safe
 
-from .sanitize import sanitize_html
+from .sanitize import BodyRejected, sanitize_html
 
 
 class BodyField(forms.CharField):
@@ -59,6 +59,13 @@ class LazyCKEditorWidget(CKEditorWidget):
         self.template_name = "bulletins/widgets/lazy_editor.html" if self.lazy else self.stock_template_name
         context = super().get_context(name, value, attrs)
         if self.lazy:
-            # Sanitised for the preview: after a refused save the value is what was posted.
-            context["widget"]["preview"] = mark_safe(sanitize_html(value or ""))  # noqa: S308 (sanitised)
+            context["widget"]["preview"] = preview(value or "")
         return context
+
+
+def preview(value):
+    """The body as the preview shows it; after a refused save the value is what was posted, so sanitised."""
+    try:
+        return mark_safe(sanitize_html(value))  # noqa: S308 (sanitised)
+    except BodyRejected:
+        return "（正文过长或嵌套过深，无法预览，请点击此处在编辑器中修改。）"
