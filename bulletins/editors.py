@@ -44,15 +44,15 @@ class LazyCKEditorWidget(CKEditorWidget):
         if not self.lazy:
             return media
         basepath = getattr(settings, "CKEDITOR_BASEPATH", None) or static("ckeditor/ckeditor/")
-        # The stock ckeditor-init.js would start every editor on load; this script replaces it.
+        # Replaces the stock ckeditor-init.js, which starts every editor on load; CKEditor itself
+        # (760 KB of script) is loaded by it when the first editor starts.
         return forms.Media(
             css={"all": ["ckeditor/ckeditor.css", "bulletins/admin/lazy-editors.css"]},
-            js=(
-                Script("bulletins/admin/lazy-editors.js", id="ckeditor-init-script",
-                       **{"data-ckeditor-basepath": basepath}),
-                "ckeditor/ckeditor/ckeditor.js",
-                "ckeditor/fixups.js",
-            ),
+            js=[Script("bulletins/admin/lazy-editors.js", id="ckeditor-init-script", **{
+                "data-ckeditor-basepath": basepath,
+                "data-ckeditor-src": static("ckeditor/ckeditor/ckeditor.js"),
+                "data-fixups-src": static("ckeditor/fixups.js"),
+            })],
         )
 
     def get_context(self, name, value, attrs):

@@ -6,12 +6,33 @@
  * label clicked, or it scrolls into view; one editor at a time, a focused one first. A body whose
  * editor never started is posted as the textarea holds it, the stored HTML; an editor that started
  * but holds no edit posts that original too, not CKEditor's reformatting of it. Replaces
- * django-ckeditor's ckeditor-init.js, which started every editor on load.
+ * django-ckeditor's ckeditor-init.js, which started every editor on load; CKEditor itself
+ * (ckeditor.js, then django-ckeditor's fixups.js) is loaded when the first editor starts.
  */
 /* global CKEDITOR */
 ;(() => {
   const script = document.getElementById("ckeditor-init-script")
   if (script && !window.CKEDITOR_BASEPATH) window.CKEDITOR_BASEPATH = script.dataset.ckeditorBasepath
+
+  // CKEditor itself is loaded when the first editor starts, not with the page.
+  let loading = null
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const element = document.createElement("script")
+      element.src = src
+      element.onload = resolve
+      element.onerror = () => reject(new Error(`无法载入编辑器：${src}`))
+      document.head.appendChild(element)
+    })
+  }
+  function loadCKEditor() {
+    if (!loading) {
+      loading = window.CKEDITOR
+        ? Promise.resolve()
+        : loadScript(script.dataset.ckeditorSrc).then(() => loadScript(script.dataset.fixupsSrc))
+    }
+    return loading
+  }
 
   const FIELD = "textarea[data-type=lazy-ckeditor]"
   const waiting = [] // textareas, next to start first
@@ -68,7 +89,11 @@
   }
 
   function startNext() {
-    if (starting || !waiting.length || !window.CKEDITOR) return
+    if (starting || !waiting.length) return
+    if (!window.CKEDITOR) {
+      loadCKEditor().then(startNext)
+      return
+    }
     const textarea = waiting.shift()
     starting = textarea
     textarea.dataset.editor = "started"
