@@ -423,7 +423,7 @@ def write_note(results, data, database, loads):
         (f"- 保存 {seconds(median(lazy['save']))}、签发发布 {seconds(median(lazy['publish']))}（服务器时间），"
          f"{verdict(max(median(lazy['save']), median(lazy['publish'])))} ≤ {TARGET_S:.0f} s 的目标。"),
         (f"- 本机 2 核由多个进程共用，测量时 1 分钟平均负载约 {max(loads):.1f}：负载高于核数时，服务器和浏览器的墙钟时间"
-         "都按“负载 ÷ 核数”左右被拉长，两种做法在同一次运行中交替测量，可以直接比较。"),
+         "都按“负载 ÷ 核数”左右被拉长，两种做法在同一次运行中先后测量，彼此可以比较。"),
         "",
     ]
     (ROOT / "docs" / "benchmarks-editor.md").write_text("\n".join(lines), encoding="utf-8")
