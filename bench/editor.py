@@ -417,7 +417,7 @@ def write_note(results, data, database, loads):
          f"{seconds(cold)}，{verdict(cold)}。原来的做法分别为 "
          f"{seconds(median([t['interactive'] for t in eager['loads']['warm']]))} 和 "
          f"{seconds(median([t['interactive'] for t in eager['loads']['cold']]))}。"),
-        (f"- 其中服务器生成修改页占 {seconds(server)}（Django 后台渲染 13 条条目的内联表单，与编辑器无关）；"
+        (f"- 其中服务器生成修改页占 {seconds(server)}（Django 后台渲染 13 条条目的内联表单）；"
          "编辑器不再在载入时启动后，载入后剩下的主线程工作主要是 Django 后台自带的脚本（13 个“单位”选择框的 select2 "
          "初始化、内联表单初始化）以及大页面的排版。"),
         (f"- 保存 {seconds(median(lazy['save']))}、签发发布 {seconds(median(lazy['publish']))}（服务器时间），"
