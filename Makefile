@@ -18,7 +18,7 @@ UV := $(TOOLS)/bin/uv
 UV_COMPILE := $(UV) pip compile pyproject.toml --quiet --generate-hashes --python-version 3.11 \
 	--python-platform x86_64-manylinux_2_28 --custom-compile-command "make lock"
 
-.PHONY: run test setup setup-dev lock bench bench-proofreading clean
+.PHONY: run test setup setup-dev lock bench bench-proofreading bench-editor clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,12 @@ bench: setup-dev
 # dropped and recreated); writes docs/benchmarks-proofreading.md.
 bench-proofreading: setup-dev
 	$(PY) bench/proofreading.py
+
+# The issue change page with 13 entries in Chromium (time to interactive, lazy editors against all
+# editors started on load) and the server time of save and publish; SQLite in a temporary directory,
+# or the PostgreSQL DATABASE_URL (dropped and recreated); writes docs/benchmarks-editor.md.
+bench-editor: setup-dev
+	$(PY) bench/editor.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) db.sqlite3 staticfiles

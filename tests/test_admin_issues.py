@@ -94,3 +94,26 @@ def test_admin_refuses_a_deeply_nested_entry_body_with_a_chinese_message(superus
     assert response.status_code == 200
     assert f"条目正文嵌套层级过深（超过{MAX_BODY_DEPTH}层）" in response.content.decode()
     assert not Issue.objects.filter(year=2024, number=4).exists()
+
+
+def test_issue_page_reads_sections_and_units_once_however_many_entries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import make_entry, make_issue, make_staff, make_unit
+
+    client.force_login(make_staff("编辑"))
+    unit = make_unit()
+
+    def queries(entries):
+        issue = make_issue()
+        for order in range(entries):
+            make_entry(issue, order=order)
+        issue.entries.first().units.add(unit)  # one entry with a unit: its name is looked up for the widget
+        url = f"/admin/bulletins/issue/{issue.pk}/change/"
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    assert queries(2) == queries(8)

@@ -76,6 +76,7 @@ def test_word_import_proofreading_override_and_word_export(browser, live_server,
     assert issue.status == Issue.Status.DRAFT and issue.entries.count() == 12
     assert EntryPerson.objects.get(entry__issue=issue, person__name="陶斌").title_as_written == "副市长"
     assert issue.entries.filter(units__name="市残疾人联合会").exists()
+    page.locator("#id_entries-0-body").locator("xpath=..").scroll_into_view_if_needed()  # starts its editor
     assert page.locator("#cke_id_entries-0-body iframe").get_attribute("title") == "条目正文（第1条）"
     page.get_by_role("button", name="提交审核").click()
     page.locator(".workflow-status").get_by_text("待审核").wait_for()

@@ -56,7 +56,8 @@ class Person:
         self.page.goto(self.server + f"/admin/bulletins/issue/{issue.pk}/change/")
 
     def type_in_entry(self, number, text):
-        """Click at the end of entry `number` (1-based) in CKEditor and type."""
+        """Scroll to entry `number` (1-based), which starts its CKEditor, click at its end and type."""
+        self.page.locator(f"#id_entries-{number - 1}-body").locator("xpath=..").scroll_into_view_if_needed()
         body = self.page.frame_locator(f"#cke_id_entries-{number - 1}-body iframe").locator("body")
         body.click()
         self.page.keyboard.press("Control+End")

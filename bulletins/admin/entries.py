@@ -2,6 +2,7 @@
 
 import reversion
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from django.utils.safestring import mark_safe
 
 from bulletins import workflow
@@ -49,8 +50,25 @@ class EditableWithIssueMixin:
         return mark_safe(sanitize_html(entry.body))  # noqa: S308 (sanitised above)
 
 
+class EntryInlineFormSet(BaseInlineFormSet):
+    """The entries of an issue page: the section list is read once for the page, not once per entry."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        field = form.fields.get("section")
+        if field is not None:
+            if not hasattr(self, "_section_choices"):
+                self._section_choices = list(iter(field.choices))  # iter: no COUNT query
+            field.choices = self._section_choices
+
+
 class EntryInline(EditableWithIssueMixin, admin.StackedInline):
     model = Entry
+    formset = EntryInlineFormSet
+
+    def get_queryset(self, request):
+        # Each entry's units for its form in one query, not one per entry.
+        return super().get_queryset(request).prefetch_related("units")
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self._may_edit(request, obj)

@@ -252,6 +252,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "wenming@localhost")
 SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
 
 CKEDITOR_BASEPATH = "/static/ckeditor/ckeditor/"
+# Each entry body's editor starts when it is focused or scrolled into view (bulletins/editors.py);
+# LAZY_ENTRY_EDITORS=0 starts them all on load, as before (bench/editor.py measures both).
+LAZY_ENTRY_EDITORS = os.environ.get("LAZY_ENTRY_EDITORS", "1") != "0"
 CKEDITOR_CONFIGS = {
     "default": {
         "language": "zh-cn",
