@@ -430,6 +430,52 @@ def test_the_alert_shows_for_signers_and_auditors_until_a_verification_passes(cl
     assert not alert_for("签发") and not alert_for("审计员")
 
 
+# Reading snapshots in the admin ------------------------------------------------------------
+
+
+def test_signers_and_auditors_read_snapshots_in_the_admin_and_change_none(client):
+    issue = published()
+    snapshot = issue.snapshot
+    for role in ("签发", "审计员"):
+        client.force_login(make_staff(role))
+        listing = client.get("/admin/bulletins/issuesnapshot/").content.decode()
+        assert "2023年第13期" in listing and snapshot.sha256 in listing and "相符" in listing
+        assert "/admin/bulletins/issuesnapshot/add/" not in listing and 'name="action"' not in listing
+        page = client.get(f"/admin/bulletins/issuesnapshot/{snapshot.pk}/change/").content.decode()
+        assert snapshot.sha256 in page and f"第 {snapshot.revision_id} 号修订" in page
+        assert 'name="_save"' not in page and "/delete/" not in page
+    client.force_login(make_staff("编辑"))
+    assert client.get("/admin/bulletins/issuesnapshot/").status_code == 403
+
+
+def test_the_sheet_is_shown_in_a_sandboxed_frame_never_as_markup_of_the_admin_page(client):
+    issue = published()
+    snapshot = issue.snapshot
+    raw("UPDATE bulletins_issuesnapshot SET print_html = %s WHERE id = %s",
+        snapshot.print_html + '<script>alert("x")</script><img src=x onerror="alert(1)">', snapshot.pk)
+    client.force_login(make_staff(SIGNER))
+    page = client.get(f"/admin/bulletins/issuesnapshot/{snapshot.pk}/change/").content.decode()
+    assert '<iframe class="snapshot-sheet" sandbox title="2023年第13期的签发快照打印版" srcdoc="' in page
+    assert "&lt;article class=&quot;bulletin-sheet&quot;" in page and "css/paper" in page
+    assert '<script>alert("x")' not in page and 'onerror="alert' not in page
+    assert "不符：快照内容已被改动" in page
+
+
+def test_the_alert_links_to_the_failing_issue_and_to_the_snapshot_list(client):
+    issue = published()
+    raw("UPDATE bulletins_entry SET body = %s WHERE issue_id = %s", "<p>被篡改的内容。</p>", issue.pk)
+    verify()
+    client.force_login(make_staff("审计员"))
+    page = client.get("/admin/").content.decode()
+    assert f'href="/admin/bulletins/issuesnapshot/?issue__id__exact={issue.pk}"' in page
+    assert 'href="/admin/bulletins/issuesnapshot/"' in page
+    assert f"/admin/bulletins/issue/{issue.pk}/change/" not in page  # the auditor does not open issues
+    narrowed = client.get(f"/admin/bulletins/issuesnapshot/?issue__id__exact={issue.pk}")
+    assert narrowed.status_code == 200 and issue.snapshot.sha256 in narrowed.content.decode()
+    client.force_login(make_staff(SIGNER))
+    assert f'href="/admin/bulletins/issue/{issue.pk}/change/"' in client.get("/admin/").content.decode()
+
+
 # Migrating an existing database -------------------------------------------------------------
 
 
