@@ -56,7 +56,7 @@ class IssueSnapshot(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"{self.issue_id}-v{self.issue_version}"
+        return f"{self.issue.year}年第{self.issue.number}期 · 版本 {self.issue_version}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
