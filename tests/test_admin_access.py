@@ -67,7 +67,7 @@ def _world(user):
                                       uploaded_by=user),
         "submission": make_submission(make_correspondent(), state="submitted"),
         "scoring_rule": ScoringRule.objects.create(valid_from=f"{2000 + n % 90}-01-01"),
-        "snapshot": sign_directly(issue),
+        "snapshot": sign_directly(make_issue()),  # another issue: a signed issue is never deleted
     }
 
 
@@ -208,7 +208,8 @@ ROWS = [
     ("GET", "admin:bulletins_issuesnapshot_changelist", lambda w: "/admin/bulletins/issuesnapshot/", None,
      {SIGNER, AUDITOR, SUPERUSER}),
     ("GET", "admin:bulletins_issuesnapshot_changelist",
-     lambda w: f"/admin/bulletins/issuesnapshot/?issue__id__exact={w['issue'].pk}", None, {SIGNER, AUDITOR, SUPERUSER}),
+     lambda w: f"/admin/bulletins/issuesnapshot/?issue__id__exact={w['snapshot'].issue_id}", None,
+     {SIGNER, AUDITOR, SUPERUSER}),
     ("GET", "admin:bulletins_issuesnapshot_change",
      lambda w: f"/admin/bulletins/issuesnapshot/{w['snapshot'].pk}/change/", None, {SIGNER, AUDITOR, SUPERUSER}),
     ("GET", "admin:bulletins_issuesnapshot_history",
