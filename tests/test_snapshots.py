@@ -504,5 +504,6 @@ def test_migrate_signs_the_issues_already_published():
 
     signed = Issue.objects.select_related("snapshot__revision").get(year=2022, number=5)
     assert "迁移前已发布的条目" in signed.snapshot.detail_html
+    assert signed.snapshot.names == {"sections": {str(section.pk): section.name}, "people": {}, "units": {}}
     assert check_issue(signed) == []
     assert Issue.objects.get(year=2022, number=6).snapshot is None
