@@ -22,6 +22,7 @@ from .models.issues import Distribution
 from .sanitize import html_to_text
 
 # The site settings an article prints (masthead and the default 版记), kept with each snapshot.
+NAME_KINDS = ("sections", "people", "units")
 SITE_FIELDS = ("bulletin_name", "issuing_office", "signer_name", "internal_marking",
                "report_to", "send_to", "issue_to", "print_run")
 
@@ -67,17 +68,49 @@ class Rendered:
     detail_html: str
     print_html: str
     plain_text: str
+    names: dict  # registry_names(): the section, person and unit names the article shows
 
     @property
     def sha256(self):
-        return content_hash(self.detail_html, self.print_html, self.plain_text)
+        return content_hash(self.detail_html, self.print_html, self.plain_text, self.names)
 
 
-def content_hash(detail_html, print_html, plain_text):
-    """SHA-256 of the three parts in one canonical form (sorted-key JSON, UTF-8)."""
-    canonical = json.dumps({"detail_html": detail_html, "plain_text": plain_text, "print_html": print_html},
-                           ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def content_hash(detail_html, print_html, plain_text, names):
+    """SHA-256 of the three parts and the registry names in one canonical form (sorted-key JSON, UTF-8)."""
+    canonical = json.dumps({"detail_html": detail_html, "names": _canonical_names(names), "plain_text": plain_text,
+                            "print_html": print_html}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _canonical_names(names):
+    names = names or {}
+    return {kind: {str(pk): name for pk, name in (names.get(kind) or {}).items()} for kind in NAME_KINDS}
+
+
+def registry_names(article):
+    """{"sections"|"people"|"units": {"pk": name}}: the registry names as the article shows them.
+
+    Stored with each snapshot, so that a later rename in the registry (a unit renamed, a
+    person's name corrected) changes neither the signed page nor its verification.
+    """
+    names = {kind: {} for kind in NAME_KINDS}
+    for section in article.sections:
+        names["sections"][str(section.pk)] = section.name
+        for entry in section.entries:
+            names["people"].update((str(link.pk), link.name) for link in entry.people)
+            names["units"].update((str(link.pk), link.name) for link in entry.units)
+    return names
+
+
+class _Names:
+    """Names for a render: the signed ones (`signed`, a snapshot's names) for the pks they name,
+    the live registry's for any other pk (which then differs from the snapshot, as it should)."""
+
+    def __init__(self, signed=None):
+        self.signed = signed or {}
+
+    def __call__(self, kind, obj):
+        return (self.signed.get(kind) or {}).get(str(obj.pk), obj.name)
 
 
 def site_values(site=None):
@@ -109,22 +142,22 @@ def _article(issue_fields, sections, site):
     )
 
 
-def _person_link(person):
-    return Link(person.pk, person.name, reverse("bulletins:person", args=[person.pk]))
+def _person_link(person, name):
+    return Link(person.pk, name("people", person), reverse("bulletins:person", args=[person.pk]))
 
 
-def _unit_link(unit):
-    return Link(unit.pk, unit.name, reverse("bulletins:unit", args=[unit.pk]))
+def _unit_link(unit, name):
+    return Link(unit.pk, name("units", unit), reverse("bulletins:unit", args=[unit.pk]))
 
 
-def _grouped(entries):
+def _grouped(entries, name):
     """[(section, [ArticleEntry])] → ArticleSection tuples, entries already in reading order."""
     sections = []
     for section, entry in entries:
         if not sections or sections[-1][0] != section:
             sections.append((section, []))
         sections[-1][1].append(entry)
-    return [ArticleSection(section.pk, section.name, tuple(items)) for section, items in sections]
+    return [ArticleSection(section.pk, name("sections", section), tuple(items)) for section, items in sections]
 
 
 def live_entries(issues):
@@ -144,23 +177,26 @@ def _issue_fields(issue):
         "report_to", "send_to", "issue_to", "print_run")}
 
 
-def article_from_live(issue, *, site=None, entries=None):
-    """The article as the live rows have it; `site` defaults to the current site settings."""
+def article_from_live(issue, *, site=None, entries=None, names=None):
+    """The article as the live rows have it; `site` defaults to the current site settings, the
+    registry names to the live ones (`names`: a snapshot's names, used for the pks it names)."""
     site = site if site is not None else site_values()
     entries = live_entries([issue]) if entries is None else entries
-    return _article(_issue_fields(issue), _grouped(
+    name = _Names(names)
+    return _article(_issue_fields(issue), _grouped((
         (entry.section, ArticleEntry(
             entry.pk, entry.body,
-            tuple(_person_link(mention.person) for mention in entry.entry_people.all()),
-            tuple(_unit_link(unit) for unit in entry.units.all()),
+            tuple(_person_link(mention.person, name) for mention in entry.entry_people.all()),
+            tuple(_unit_link(unit, name) for unit in entry.units.all()),
         )) for entry in entries
-    ), site)
+    ), name), site)
 
 
-def article_from_revision(revision, issue_pk, *, site):
+def article_from_revision(revision, issue_pk, *, site, names=None):
     """The article as stored in a django-reversion revision of the issue (its entries and links).
 
-    Sections, people and units are not versioned: their names come from the live registry.
+    Sections, people and units are not versioned: their names are `names` (the snapshot's, as
+    signed) for the pks it names, the live registry's otherwise.
     """
     versions = list(revision.version_set.select_related("content_type"))
     by_model = {}
@@ -176,13 +212,14 @@ def article_from_revision(revision, issue_pk, *, site):
     units = list(Unit.objects.filter(pk__in={pk for data in entries for pk in data.get("units", [])}))
     sections = Section.objects.in_bulk({data["section_id"] for data in entries})
     entries.sort(key=lambda data: (sections[data["section_id"]].order, data["section_id"], data["order"], data["id"]))
-    return _article(issue_data, _grouped(
+    name = _Names(names)
+    return _article(issue_data, _grouped((
         (sections[data["section_id"]], ArticleEntry(
             data["id"], data["body"],
-            tuple(_person_link(people[link["person_id"]]) for link in links if link["entry_id"] == data["id"]),
-            tuple(_unit_link(unit) for unit in units if unit.pk in set(data.get("units", []))),
+            tuple(_person_link(people[link["person_id"]], name) for link in links if link["entry_id"] == data["id"]),
+            tuple(_unit_link(unit, name) for unit in units if unit.pk in set(data.get("units", []))),
         )) for data in entries
-    ), site)
+    ), name), site)
 
 
 def _plain_text(article):
@@ -213,4 +250,5 @@ def render_article(article):
         detail_html=render_to_string("bulletins/_issue_article.html", context),
         print_html=render_to_string("bulletins/_issue_print_article.html", context),
         plain_text=_plain_text(article),
+        names=registry_names(article),
     )

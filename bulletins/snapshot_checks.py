@@ -53,14 +53,17 @@ def check_issue(issue):
     audit_problem = _audit_problem(issue, snapshot)
     if audit_problem:
         found.append(audit_problem)
-    site = snapshot.site_values
-    if render_article(article_from_live(issue, site=site)).sha256 != snapshot.sha256:
-        found.append("（c）数据库中的现有内容与签发快照不一致：条目、栏目、人物或单位被改动")
+    # Rendered with the site settings and registry names as signed: renaming a section, a person
+    # or a unit is a normal edit of the registry, not a change of the signed issue.
+    site, names = snapshot.site_values, snapshot.names
+    if render_article(article_from_live(issue, site=site, names=names)).sha256 != snapshot.sha256:
+        found.append("（c）数据库中的现有内容与签发快照不一致：条目或其栏目、人物、单位被改动")
     if snapshot.revision_id is None:
         found.append("（d）快照没有记录签发的修订版本")
     else:
         try:
-            from_revision = render_article(article_from_revision(snapshot.revision, issue.pk, site=site)).sha256
+            signed = article_from_revision(snapshot.revision, issue.pk, site=site, names=names)
+            from_revision = render_article(signed).sha256
         except (KeyError, StopIteration, ValueError):
             from_revision = None
         if from_revision != snapshot.sha256:

@@ -39,7 +39,7 @@ def sign(issue, *, by=None, request=None, at=None):
     audit.record("snapshot.sign", user=by, request=request, obj=issue,
                  detail=f"{label(issue)}，版本 {issue.version}，SHA-256：{sha256}")
     reversion.add_meta(
-        IssueSnapshot, issue=issue, issue_version=issue.version, site_values=site,
+        IssueSnapshot, issue=issue, issue_version=issue.version, site_values=site, names=rendered.names,
         detail_html=rendered.detail_html, print_html=rendered.print_html, plain_text=rendered.plain_text,
         sha256=sha256, signed_by=by if getattr(by, "is_authenticated", False) else None,
         signed_at=at or timezone.now(),
@@ -57,7 +57,7 @@ def sign_with_revision(issue, *, by=None, request=None, comment="签发快照"):
 
 
 def stored_hash(snapshot):
-    return content_hash(snapshot.detail_html, snapshot.print_html, snapshot.plain_text)
+    return content_hash(snapshot.detail_html, snapshot.print_html, snapshot.plain_text, snapshot.names)
 
 
 def is_intact(snapshot):

@@ -21,8 +21,9 @@ def sign_directly(issue):
     site = site_values()
     rendered = render_article(article_from_live(issue, site=site))
     return IssueSnapshot.objects.create(
-        issue=issue, issue_version=issue.version, site_values=site, detail_html=rendered.detail_html,
-        print_html=rendered.print_html, plain_text=rendered.plain_text, sha256=rendered.sha256,
+        issue=issue, issue_version=issue.version, site_values=site, names=rendered.names,
+        detail_html=rendered.detail_html, print_html=rendered.print_html, plain_text=rendered.plain_text,
+        sha256=rendered.sha256,
         signed_at=issue.published_at or issue.updated_at,
     )
 

@@ -27,6 +27,7 @@ from submissions.models import ScoringRule
 
 from .factories import (make_audit_event, make_correspondent, make_entry, make_issue, make_person, make_staff,
                         make_submission, make_unit, section)
+from .snapshot_support import sign_directly
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +67,7 @@ def _world(user):
                                       uploaded_by=user),
         "submission": make_submission(make_correspondent(), state="submitted"),
         "scoring_rule": ScoringRule.objects.create(valid_from=f"{2000 + n % 90}-01-01"),
+        "snapshot": sign_directly(make_issue()),  # another issue: a signed issue is never deleted
     }
 
 
@@ -201,6 +203,24 @@ ROWS = [
      lambda w: f"/admin/submissions/scoringrule/{w['scoring_rule'].pk}/change/", {}, {ADMINISTRATOR, SUPERUSER}),
     ("GET", "admin:submissions_scoringrule_delete",
      lambda w: f"/admin/submissions/scoringrule/{w['scoring_rule'].pk}/delete/", None, set()),
+    # Signed snapshots: signers and auditors read them (and see the alert that links here); nobody,
+    # not even a superuser, adds, changes or deletes one
+    ("GET", "admin:bulletins_issuesnapshot_changelist", lambda w: "/admin/bulletins/issuesnapshot/", None,
+     {SIGNER, AUDITOR, SUPERUSER}),
+    ("GET", "admin:bulletins_issuesnapshot_changelist",
+     lambda w: f"/admin/bulletins/issuesnapshot/?issue__id__exact={w['snapshot'].issue_id}", None,
+     {SIGNER, AUDITOR, SUPERUSER}),
+    ("GET", "admin:bulletins_issuesnapshot_change",
+     lambda w: f"/admin/bulletins/issuesnapshot/{w['snapshot'].pk}/change/", None, {SIGNER, AUDITOR, SUPERUSER}),
+    ("GET", "admin:bulletins_issuesnapshot_history",
+     lambda w: f"/admin/bulletins/issuesnapshot/{w['snapshot'].pk}/history/", None, {SIGNER, AUDITOR, SUPERUSER}),
+    ("GET", "admin:bulletins_issuesnapshot_add", lambda w: "/admin/bulletins/issuesnapshot/add/", None, set()),
+    ("POST", "admin:bulletins_issuesnapshot_change",
+     lambda w: f"/admin/bulletins/issuesnapshot/{w['snapshot'].pk}/change/", {"sha256": "0" * 64}, set()),
+    ("GET", "admin:bulletins_issuesnapshot_delete",
+     lambda w: f"/admin/bulletins/issuesnapshot/{w['snapshot'].pk}/delete/", None, set()),
+    ("POST", "admin:bulletins_issuesnapshot_delete",
+     lambda w: f"/admin/bulletins/issuesnapshot/{w['snapshot'].pk}/delete/", {"post": "yes"}, set()),
     # Audit log: the auditor reads and exports; nobody, not even a superuser, adds, changes or deletes
     ("GET", "admin:accounts_auditevent_changelist", lambda w: "/admin/accounts/auditevent/", None,
      {AUDITOR, SUPERUSER}),

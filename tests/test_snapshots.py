@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import json
 import logging
 
 import pytest
@@ -304,7 +305,7 @@ def test_a_snapshot_edited_with_its_hash_recomputed_is_caught():
     snapshot = issue.snapshot
     forged = snapshot.detail_html.replace("春季义务植树", "秋季义务植树")
     raw("UPDATE bulletins_issuesnapshot SET detail_html = %s, sha256 = %s WHERE id = %s",
-        forged, content_hash(forged, snapshot.print_html, snapshot.plain_text), snapshot.pk)
+        forged, content_hash(forged, snapshot.print_html, snapshot.plain_text, snapshot.names), snapshot.pk)
     status, output = verify()
     assert status == 1 and "2023年第13期" in output
     assert "（a）" not in output and "（b）" in output and "（c）" in output and "（d）" in output
@@ -319,6 +320,84 @@ def test_an_edited_audit_record_of_the_signing_is_caught():
     raw("UPDATE accounts_auditevent SET detail = %s WHERE id = %s", "已删除", event.pk)
     status, output = verify()
     assert status == 1 and "（b）审计记录中没有这份快照的签发哈希" in output
+
+
+# Registry renames: a normal edit, not a tampering ---------------------------------------------
+
+
+def _rename(issue):
+    """Rename the section, the person and the unit the issue shows, as the registry's editors do."""
+    entry = issue.entries.select_related("section").get()
+    section, person, unit = entry.section, entry.entry_people.get().person, entry.units.get()
+    for obj, name in ((section, "领导动态"), (person, "高朋"), (unit, "市残疾人联合会")):
+        obj.name = name
+        obj.save()
+    return section, person, unit
+
+
+def test_the_snapshot_keeps_the_registry_names_as_signed():
+    issue = published()
+    entry = issue.entries.get()
+    names = issue.snapshot.names
+    assert names["sections"] == {str(entry.section_id): "领导活动"}
+    assert names["people"] == {str(entry.entry_people.get().person_id): "高鹏130"}
+    assert names["units"] == {str(entry.units.get().pk): "市残联13-0"}
+
+
+def test_renaming_a_section_a_person_or_a_unit_raises_no_alarm(client):
+    issue = published()
+    _rename(issue)
+    status, output = verify()
+    assert status == 0, output
+    assert SnapshotCheck.objects.get().passed
+    page = client.get(issue.get_absolute_url()).content.decode()
+    assert "高鹏130" in page and "市残联13-0" in page and "高朋" not in page  # the page as signed
+
+
+def test_after_a_rename_an_entry_body_edit_is_still_caught():
+    issue = published()
+    _rename(issue)
+    raw("UPDATE bulletins_entry SET body = %s WHERE issue_id = %s", "<p>被篡改的内容。</p>", issue.pk)
+    status, output = verify()
+    assert status == 1 and "2023年第13期" in output and "（c）" in output and "（a）" not in output
+
+
+@pytest.mark.parametrize("link", ["person", "unit"])
+def test_a_changed_set_of_linked_people_or_units_is_caught(link):
+    issue = published()
+    entry = issue.entries.get()
+    if link == "person":
+        other = make_person(name="高鹏130")  # the same name, another person of the registry
+        raw("UPDATE bulletins_entryperson SET person_id = %s WHERE entry_id = %s", other.pk, entry.pk)
+    else:
+        other = make_unit(name="市妇联", short_names="")
+        raw("UPDATE bulletins_entry_units SET unit_id = %s WHERE entry_id = %s", other.pk, entry.pk)
+    status, output = verify()
+    assert status == 1 and "2023年第13期" in output and "（c）" in output and "（a）" not in output
+
+
+def test_a_snapshot_whose_names_are_edited_is_caught():
+    issue = published()
+    snapshot = issue.snapshot
+    names = {**snapshot.names, "people": {pk: "王伟" for pk in snapshot.names["people"]}}
+    raw("UPDATE bulletins_issuesnapshot SET names = %s WHERE id = %s", json.dumps(names, ensure_ascii=False),
+        snapshot.pk)
+    status, output = verify()
+    assert status == 1 and "（a）" in output
+
+
+def test_a_snapshot_whose_names_are_edited_with_the_hash_recomputed_is_caught():
+    from bulletins.articles import content_hash
+
+    issue = published()
+    _rename(issue)  # the forger would make the live names and the snapshot's names agree
+    snapshot = issue.snapshot
+    names = {**snapshot.names, "people": {pk: "高朋" for pk in snapshot.names["people"]}}
+    forged = content_hash(snapshot.detail_html, snapshot.print_html, snapshot.plain_text, names)
+    raw("UPDATE bulletins_issuesnapshot SET names = %s, sha256 = %s WHERE id = %s",
+        json.dumps(names, ensure_ascii=False), forged, snapshot.pk)
+    status, output = verify()
+    assert status == 1 and "（a）" not in output and "（b）" in output and "（c）" in output and "（d）" in output
 
 
 def test_the_periodic_job_verifies_and_records(settings):
@@ -351,6 +430,52 @@ def test_the_alert_shows_for_signers_and_auditors_until_a_verification_passes(cl
     assert not alert_for("签发") and not alert_for("审计员")
 
 
+# Reading snapshots in the admin ------------------------------------------------------------
+
+
+def test_signers_and_auditors_read_snapshots_in_the_admin_and_change_none(client):
+    issue = published()
+    snapshot = issue.snapshot
+    for role in ("签发", "审计员"):
+        client.force_login(make_staff(role))
+        listing = client.get("/admin/bulletins/issuesnapshot/").content.decode()
+        assert "2023年第13期" in listing and snapshot.sha256 in listing and "相符" in listing
+        assert "/admin/bulletins/issuesnapshot/add/" not in listing and 'name="action"' not in listing
+        page = client.get(f"/admin/bulletins/issuesnapshot/{snapshot.pk}/change/").content.decode()
+        assert snapshot.sha256 in page and f"第 {snapshot.revision_id} 号修订" in page
+        assert 'name="_save"' not in page and "/delete/" not in page
+    client.force_login(make_staff("编辑"))
+    assert client.get("/admin/bulletins/issuesnapshot/").status_code == 403
+
+
+def test_the_sheet_is_shown_in_a_sandboxed_frame_never_as_markup_of_the_admin_page(client):
+    issue = published()
+    snapshot = issue.snapshot
+    raw("UPDATE bulletins_issuesnapshot SET print_html = %s WHERE id = %s",
+        snapshot.print_html + '<script>alert("x")</script><img src=x onerror="alert(1)">', snapshot.pk)
+    client.force_login(make_staff(SIGNER))
+    page = client.get(f"/admin/bulletins/issuesnapshot/{snapshot.pk}/change/").content.decode()
+    assert '<iframe class="snapshot-sheet" sandbox title="2023年第13期的签发快照打印版" srcdoc="' in page
+    assert "&lt;article class=&quot;bulletin-sheet&quot;" in page and "css/paper" in page
+    assert '<script>alert("x")' not in page and 'onerror="alert' not in page
+    assert "不符：快照内容已被改动" in page
+
+
+def test_the_alert_links_to_the_failing_issue_and_to_the_snapshot_list(client):
+    issue = published()
+    raw("UPDATE bulletins_entry SET body = %s WHERE issue_id = %s", "<p>被篡改的内容。</p>", issue.pk)
+    verify()
+    client.force_login(make_staff("审计员"))
+    page = client.get("/admin/").content.decode()
+    assert f'href="/admin/bulletins/issuesnapshot/?issue__id__exact={issue.pk}"' in page
+    assert 'href="/admin/bulletins/issuesnapshot/"' in page
+    assert f"/admin/bulletins/issue/{issue.pk}/change/" not in page  # the auditor does not open issues
+    narrowed = client.get(f"/admin/bulletins/issuesnapshot/?issue__id__exact={issue.pk}")
+    assert narrowed.status_code == 200 and issue.snapshot.sha256 in narrowed.content.decode()
+    client.force_login(make_staff(SIGNER))
+    assert f'href="/admin/bulletins/issue/{issue.pk}/change/"' in client.get("/admin/").content.decode()
+
+
 # Migrating an existing database -------------------------------------------------------------
 
 
@@ -379,5 +504,6 @@ def test_migrate_signs_the_issues_already_published():
 
     signed = Issue.objects.select_related("snapshot__revision").get(year=2022, number=5)
     assert "迁移前已发布的条目" in signed.snapshot.detail_html
+    assert signed.snapshot.names == {"sections": {str(section.pk): section.name}, "people": {}, "units": {}}
     assert check_issue(signed) == []
     assert Issue.objects.get(year=2022, number=6).snapshot is None

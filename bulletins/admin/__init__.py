@@ -1,1 +1,1 @@
-from . import entries, images, issues, registry, site, wording  # noqa: F401  (registers the admin classes)
+from . import entries, images, issues, registry, site, snapshots, wording  # noqa: F401  (registers the admin classes)

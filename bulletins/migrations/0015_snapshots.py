@@ -61,6 +61,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('issue_version', models.PositiveIntegerField(verbose_name='期刊版本')),
                 ('site_values', models.JSONField(default=dict, verbose_name='签发时的站点设置')),
+                ('names', models.JSONField(default=dict, verbose_name='签发时的栏目、人物和单位名称')),
                 ('detail_html', models.TextField(verbose_name='阅读页正文')),
                 ('print_html', models.TextField(verbose_name='打印版正文')),
                 ('plain_text', models.TextField(verbose_name='纯文本')),

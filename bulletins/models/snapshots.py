@@ -34,6 +34,10 @@ class IssueSnapshot(models.Model):
     # The masthead and default 版记 values of the site as signed: a later change of the site
     # settings changes the site's header and footer, not a signed issue.
     site_values = models.JSONField("签发时的站点设置", default=dict)
+    # The section, person and unit names as signed ({"sections"|"people"|"units": {"pk": name}}),
+    # covered by the hash: a later rename in the registry is a normal edit, not a tampering, and
+    # the verification renders with these names for the pks they name.
+    names = models.JSONField("签发时的栏目、人物和单位名称", default=dict)
     detail_html = models.TextField("阅读页正文")
     print_html = models.TextField("打印版正文")
     plain_text = models.TextField("纯文本")
@@ -52,7 +56,7 @@ class IssueSnapshot(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"{self.issue_id}-v{self.issue_version}"
+        return f"{self.issue.year}年第{self.issue.number}期 · 版本 {self.issue_version}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
