@@ -84,16 +84,21 @@ def content_hash(detail_html, print_html, plain_text, names):
 
 def _canonical_names(names):
     names = names or {}
-    return {kind: {str(pk): name for pk, name in (names.get(kind) or {}).items()} for kind in NAME_KINDS}
+    canonical = {kind: {str(pk): name for pk, name in (names.get(kind) or {}).items()} for kind in NAME_KINDS}
+    canonical["section_order"] = [str(pk) for pk in names.get("section_order") or ()]
+    return canonical
 
 
 def registry_names(article):
-    """{"sections"|"people"|"units": {"pk": name}}: the registry names as the article shows them.
+    """{"sections"|"people"|"units": {"pk": name}, "section_order": ["pk", …]}: the registry names
+    as the article shows them, and its sections in the order it shows them.
 
-    Stored with each snapshot, so that a later rename in the registry (a unit renamed, a
-    person's name corrected) changes neither the signed page nor its verification.
+    Stored with each snapshot, so that a later rename or reordering in the registry (a unit
+    renamed, a person's name corrected, the sections reordered for a new year) changes neither
+    the signed page nor its verification.
     """
     names = {kind: {} for kind in NAME_KINDS}
+    names["section_order"] = [str(section.pk) for section in article.sections]
     for section in article.sections:
         names["sections"][str(section.pk)] = section.name
         for entry in section.entries:
@@ -111,6 +116,14 @@ class _Names:
 
     def __call__(self, kind, obj):
         return (self.signed.get(kind) or {}).get(str(obj.pk), obj.name)
+
+    def in_signed_order(self, groups):
+        """[(section, entries)] in the signed section order (unsigned sections last, which then
+        differ from the snapshot as they should); the live order when nothing was signed."""
+        order = {pk: index for index, pk in enumerate(self.signed.get("section_order") or ())}
+        if not order:
+            return groups
+        return sorted(groups, key=lambda group: order.get(str(group[0].pk), len(order)))
 
 
 def site_values(site=None):
@@ -157,7 +170,8 @@ def _grouped(entries, name):
         if not sections or sections[-1][0] != section:
             sections.append((section, []))
         sections[-1][1].append(entry)
-    return [ArticleSection(section.pk, name("sections", section), tuple(items)) for section, items in sections]
+    return [ArticleSection(section.pk, name("sections", section), tuple(items))
+            for section, items in name.in_signed_order(sections)]
 
 
 def live_entries(issues):

@@ -46,8 +46,7 @@ def the_page_cache_expires():
 
 def replace_entry_text(person, number, text):
     """Select all of entry `number` (1-based) in CKEditor and type `text` in its place."""
-    body = person.page.frame_locator(f"#cke_id_entries-{number - 1}-body iframe").locator("body")
-    body.click()
+    person.editor_body(number).click()
     person.page.keyboard.press("Control+A")
     person.page.keyboard.type(text)
 

@@ -55,11 +55,14 @@ class Person:
     def open_issue(self, issue):
         self.page.goto(self.server + f"/admin/bulletins/issue/{issue.pk}/change/")
 
-    def type_in_entry(self, number, text):
-        """Scroll to entry `number` (1-based), which starts its CKEditor, click at its end and type."""
+    def editor_body(self, number):
+        """Scroll to entry `number` (1-based), which starts its CKEditor; the editable body."""
         self.page.locator(f"#id_entries-{number - 1}-body").locator("xpath=..").scroll_into_view_if_needed()
-        body = self.page.frame_locator(f"#cke_id_entries-{number - 1}-body iframe").locator("body")
-        body.click()
+        return self.page.frame_locator(f"#cke_id_entries-{number - 1}-body iframe").locator("body")
+
+    def type_in_entry(self, number, text):
+        """Click at the end of entry `number` (1-based) in its CKEditor and type."""
+        self.editor_body(number).click()
         self.page.keyboard.press("Control+End")
         self.page.keyboard.type(text)
 

@@ -15,7 +15,7 @@ from accounts.models import AuditEvent
 from bulletins import workflow
 from bulletins.importer.parser import parse_text
 from bulletins.importer.writer import import_issue
-from bulletins.models import Issue, IssueSnapshot, SnapshotCheck, SnapshotIsImmutable
+from bulletins.models import Issue, IssueSnapshot, Section, SnapshotCheck, SnapshotIsImmutable
 from bulletins.snapshots import stored_hash
 
 from .factories import link_person, make_entry, make_issue, make_person, make_staff, make_unit
@@ -362,6 +362,31 @@ def test_after_a_rename_an_entry_body_edit_is_still_caught():
     assert status == 1 and "2023年第13期" in output and "（c）" in output and "（a）" not in output
 
 
+def test_reordering_the_sections_raises_no_alarm_and_the_page_keeps_its_signed_order(client):
+    issue = published()
+    make_entry(issue, section_name="单位行动", body="<p>第二个栏目的条目。</p>", order=1)
+    workflow.correct(issue, by=make_staff(SIGNER), note="补充一条。")
+    issue.refresh_from_db()
+    first, second = (Section.objects.get(name=name) for name in ("领导活动", "单位行动"))
+    assert issue.snapshot.names["section_order"] == [str(first.pk), str(second.pk)]
+    Section.objects.filter(pk=first.pk).update(order=second.order + 10)  # a new year's order of sections
+    status, output = verify()
+    assert status == 0, output
+    page = client.get(issue.get_absolute_url()).content.decode()
+    assert page.index("市领导参加春季义务植树活动") < page.index("第二个栏目的条目。")
+
+
+def test_after_a_reorder_an_entry_moved_to_another_section_is_still_caught():
+    issue = published()
+    make_entry(issue, section_name="单位行动", body="<p>第二个栏目的条目。</p>", order=1)
+    workflow.correct(issue, by=make_staff(SIGNER), note="补充一条。")
+    other = Section.objects.get(name="单位行动")
+    Section.objects.filter(name="领导活动").update(order=other.order + 10)
+    raw("UPDATE bulletins_entry SET section_id = %s WHERE issue_id = %s", other.pk, issue.pk)
+    status, output = verify()
+    assert status == 1 and "（c）" in output
+
+
 @pytest.mark.parametrize("link", ["person", "unit"])
 def test_a_changed_set_of_linked_people_or_units_is_caught(link):
     issue = published()
@@ -504,6 +529,7 @@ def test_migrate_signs_the_issues_already_published():
 
     signed = Issue.objects.select_related("snapshot__revision").get(year=2022, number=5)
     assert "迁移前已发布的条目" in signed.snapshot.detail_html
-    assert signed.snapshot.names == {"sections": {str(section.pk): section.name}, "people": {}, "units": {}}
+    assert signed.snapshot.names == {"sections": {str(section.pk): section.name}, "people": {}, "units": {},
+                                     "section_order": [str(section.pk)]}
     assert check_issue(signed) == []
     assert Issue.objects.get(year=2022, number=6).snapshot is None
