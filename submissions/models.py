@@ -62,7 +62,12 @@ class Submission(models.Model):
         verbose_name = "报送信息"
         verbose_name_plural = "报送信息"
         ordering = ["-submitted_at", "-id"]
-        indexes = [models.Index(fields=["unit", "-created_at"], name="submission_unit_created")]
+        indexes = [
+            models.Index(fields=["unit", "-created_at"], name="submission_unit_created"),
+            # The inbox: its newest-first page and its count, read from this index alone (PostgreSQL).
+            models.Index(fields=["-submitted_at", "-id"], name="submission_sent_newest",
+                         condition=~Q(state="draft") & Q(submitted_at__isnull=False)),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="submission_has_title",
                                    violation_error_message="请填写标题。"),

@@ -17,6 +17,7 @@ from .. import workflow
 from ..access import may_handle
 from ..forms import DecisionForm
 from ..models import Submission
+from .changelist import CheapRowsMixin, SentUnitFilter
 from .report import report_view
 
 DECISIONS = {"return": workflow.return_submission, "reject": workflow.reject}
@@ -36,9 +37,9 @@ class AdoptForm(forms.Form):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(CheapRowsMixin, admin.ModelAdmin):
     list_display = ["title", "unit", "state", "submitted_at", "section_wanted", "adopted_into"]
-    list_filter = ["state", ("unit", admin.RelatedOnlyFieldListFilter), "section_wanted", "submitted_at"]
+    list_filter = ["state", ("unit", SentUnitFilter), "section_wanted", "submitted_at"]
     list_select_related = ["unit", "section_wanted", "entry__issue"]
     # Not the body: a substring scan of every body does not fit the inbox's time budget.
     search_fields = ["title", "writer", "approver", "unit__name", "unit__short_names"]

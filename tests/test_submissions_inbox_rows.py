@@ -1,0 +1,56 @@
+"""The inbox's rows and unit filter are built the cheap way (submissions/admin/changelist.py) and
+must read exactly as Django's own admin would show them."""
+
+import pytest
+from django.contrib.admin.templatetags.admin_list import results
+
+from accounts.roles import EDITOR
+from submissions import workflow
+
+from .factories import make_correspondent, make_issue, make_staff, make_submission, make_unit, section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor():
+    return make_staff(EDITOR)
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def django_rows(cl):
+    return ["".join(str(cell) for cell in row) for row in results(cl)]
+
+
+def our_rows(cl):
+    return ["".join(str(cell) for cell in row) for row in cl.result_rows()]
+
+
+@pytest.mark.parametrize("query", ["", "?state__exact=submitted", "?q=交通&o=-4", "?unit__id__exact={unit}"])
+def test_the_rows_read_as_djangos_own(editor_client, editor, query):
+    correspondent = make_correspondent(make_unit(name="市文明办<测试>", short_names=""))
+    make_submission(correspondent, state="submitted", title="文明交通<劝导>&宣传")
+    make_submission(correspondent, state="not_adopted", title="交通  ", section_wanted=section())
+    adopted = make_submission(correspondent, state="submitted", title="交通志愿服务")
+    workflow.adopt([adopted], by=editor, issue=make_issue(), section=section())
+    response = editor_client.get("/admin/submissions/submission/" + query.format(unit=correspondent.reporting_unit_id))
+    cl = response.context["cl"]
+    assert cl.result_list and our_rows(cl) == django_rows(cl)
+    content = response.content.decode()
+    assert all(f"<tr>{row}</tr>" in content for row in our_rows(cl))
+
+
+def test_the_unit_filter_lists_only_units_that_sent_something(editor_client):
+    sender = make_correspondent(make_unit(name="已报送的单位", short_names=""))
+    drafter = make_correspondent(make_unit(name="只有草稿的单位", short_names=""))
+    make_unit(name="没有通讯员的单位", short_names="")
+    make_submission(sender, state="submitted")
+    make_submission(drafter)
+    content = editor_client.get("/admin/submissions/submission/").content.decode()
+    assert "已报送的单位" in content
+    assert "只有草稿的单位" not in content and "没有通讯员的单位" not in content
