@@ -3,13 +3,15 @@ import json
 
 from django import forms
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import render
 
 from .models import Issue, Person, Section, Unit
-from .public_cache import cached_value, current_generation
+from .public_cache import cached_value, current_generation, public_page
 from .search import MAX_QUERY_LENGTH, MAX_RESULTS, Filters, Results, candidates, highlight, parse_query, snippet
 
 RESULTS_PER_PAGE = 20
+FORM_FIELDS = ("q", "year", "section", "person", "unit", "date_from", "date_to")
 
 
 class NameChoiceField(forms.ModelChoiceField):
@@ -85,13 +87,16 @@ def _search_key(query, filters):
 
 
 def cached_search(request, query, filters):
-    """Search results, the candidates computed once per normalised query within the content generation."""
+    """Search results, the candidates computed once per normalised query within the listings' stamp
+    (the search page's, bulletins/page_stamps.py): a publication anywhere computes them afresh."""
+    generation = current_generation(request)
     ids, truncated = cached_value(
-        _search_key(query, filters), lambda: candidates(query, filters), generation=current_generation(request)
+        f"{_search_key(query, filters)}:{generation.stamp}", lambda: candidates(query, filters), generation=generation
     )
     return Results(query, ids, truncated=truncated)
 
 
+@public_page(params=(*FORM_FIELDS, "page"))
 def search_view(request):
     form = SearchForm(request.GET)
     form.is_valid()
@@ -102,8 +107,9 @@ def search_view(request):
         {"entry": e, "snippet": snippet(e, query.terms), "issue_title": highlight(e.issue.title, query.terms)}
         for e in page
     ]
-    params = request.GET.copy()
-    params.pop("page", None)
+    params = QueryDict(mutable=True)  # only the search's own parameters carry over to the other pages
+    for name in FORM_FIELDS:
+        params.setlist(name, request.GET.getlist(name))
     context = {
         "form": form,
         "query": query,
@@ -113,5 +119,6 @@ def search_view(request):
         "truncated": results.truncated,
         "max_results": MAX_RESULTS,
         "querystring": params.urlencode(),
+        "search_text": request.GET.get("q", ""),
     }
     return render(request, "bulletins/search.html", context)

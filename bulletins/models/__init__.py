@@ -1,4 +1,4 @@
-from .generation import ContentGeneration
+from .generation import ContentGeneration, PageStamp
 from .images import EntryImage
 from .issues import Entry, EntryPerson, Issue, IssueQuerySet, Section
 from .nearcopies import EntryBand
@@ -20,6 +20,7 @@ __all__ = [
     "EntrySearchIndex",
     "Issue",
     "Notification",
+    "PageStamp",
     "IssueQuerySet",
     "IssueTransition",
     "Person",
