@@ -164,14 +164,12 @@ def _ranked(rows, terms):
 
 
 class Results:
-    """The ranked results of a search, sliced lazily for a Paginator.
+    """The ranked results of a search, sliced lazily for a Paginator: only the page asked for is read."""
 
-    `count()` is known from the candidate ids; only the page asked for is ranked and read."""
-
-    def __init__(self, query, candidate_ids, truncated):
+    def __init__(self, query, ranked_ids, truncated):
         self.query = query
         self.truncated = truncated
-        self._ids = candidate_ids
+        self._ids = ranked_ids
 
     def count(self):
         return len(self._ids)
@@ -180,12 +178,19 @@ class Results:
         return len(self._ids)
 
     def __getitem__(self, index):
-        if not self._ids:
-            return []
-        rows = _ranked(_among(EntrySearchIndex.objects.all(), self._ids), self.query.terms)
-        ids = list(rows.values_list("entry_id", flat=True)[index])
-        entries = Entry.objects.select_related("issue", "section").in_bulk(ids)
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        ids = self._ids[index]
+        # The body is for the issue page; a result shows the plain text's snippet.
+        entries = Entry.objects.select_related("issue", "section").defer("body").in_bulk(ids)
         return [entries[pk] for pk in ids]
+
+
+def ranked(query, ids):
+    """The candidate `ids` in rank order (the module docstring), in one query."""
+    if not ids:
+        return []
+    return list(_ranked(_among(EntrySearchIndex.objects.all(), ids), query.terms).values_list("entry_id", flat=True))
 
 
 def _newest_candidates(rows, terms, newest_year=None):
@@ -212,13 +217,18 @@ def candidates(query, filters=None):
     return ids[:MAX_RESULTS], len(ids) > MAX_RESULTS
 
 
+def find(query, filters=None):
+    """The ranked entry ids of `search()` and whether more matched than MAX_RESULTS."""
+    ids, truncated = candidates(query, filters)
+    return ranked(query, ids), truncated
+
+
 def search(query, filters=None):
     """Published entries matching every term of `query`, as ranked `Results`.
 
     The newest MAX_RESULTS matches are the candidates (a reader narrows a common word with
     more words or the filters); they are ranked as the module docstring says."""
-    ids, truncated = candidates(query, filters)
-    return Results(query, ids, truncated=truncated)
+    return Results(query, *find(query, filters))
 
 
 def _pattern(terms):
