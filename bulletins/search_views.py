@@ -5,12 +5,13 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from .models import Issue, Person, Section, Unit
 from .public_cache import cached_value, current_generation, public_page
-from .search import MAX_QUERY_LENGTH, MAX_RESULTS, Filters, Results, find, highlight, parse_query, snippet
+from .search import MAX_QUERY_LENGTH, MAX_RESULTS, Filters, entries_in_order, find, highlight, parse_query, snippet
 
 RESULTS_PER_PAGE = 20
 FORM_FIELDS = ("q", "year", "section", "person", "unit", "date_from", "date_to")
@@ -103,27 +104,30 @@ def _search_key(query, filters):
     return "search:" + hashlib.sha256(json.dumps(described, ensure_ascii=False).encode()).hexdigest()
 
 
-def cached_search(request, query, filters):
-    """Search results, found and ranked once per normalised query within the listings' stamp (the
-    search page's, bulletins/page_stamps.py): a publication anywhere finds them afresh."""
-    generation = current_generation(request)
-    ids, truncated = cached_value(
-        f"{_search_key(query, filters)}:{generation.stamp}", lambda: find(query, filters), generation=generation
-    )
-    return Results(query, ids, truncated=truncated)
+def _results_html(query, ids):
+    """One page of results as HTML: the entries read, their snippets highlighted, rendered."""
+    found = [
+        {"entry": e, "snippet": snippet(e, query.terms), "issue_title": highlight(e.issue.title, query.terms)}
+        for e in entries_in_order(ids)
+    ]
+    return render_to_string("bulletins/search_results.html", {"found": found})
 
 
 @public_page(params=(*FORM_FIELDS, "page"))
 def search_view(request):
-    form = SearchForm(request.GET, choices=filter_choices(current_generation(request)))
+    """Results are found and ranked once per normalised query, and each page of them rendered
+    once, within the listings' stamp (the search page's, bulletins/page_stamps.py): a publication
+    anywhere starts them afresh."""
+    generation = current_generation(request)
+    form = SearchForm(request.GET, choices=filter_choices(generation))
     form.is_valid()
     query = parse_query(request.GET.get("q", ""))
-    results = cached_search(request, query, form.filters())
-    page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    found = [
-        {"entry": e, "snippet": snippet(e, query.terms), "issue_title": highlight(e.issue.title, query.terms)}
-        for e in page
-    ]
+    key = f"{_search_key(query, form.filters())}:{generation.stamp}"
+    ids, truncated = cached_value(key, lambda: find(query, form.filters()), generation=generation)
+    page = Paginator(ids, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    results_html = cached_value(
+        f"{key}:{page.number}", lambda: _results_html(query, page.object_list), generation=generation
+    ) if ids else ""
     params = QueryDict(mutable=True)  # only the search's own parameters carry over to the other pages
     for name in FORM_FIELDS:
         params.setlist(name, request.GET.getlist(name))
@@ -132,8 +136,8 @@ def search_view(request):
         "query": query,
         "asked": bool(request.GET.get("q", "").strip()),
         "page": page,
-        "found": found,
-        "truncated": results.truncated,
+        "results_html": mark_safe(results_html),
+        "truncated": truncated,
         "max_results": MAX_RESULTS,
         "querystring": params.urlencode(),
         "search_text": request.GET.get("q", ""),
