@@ -84,25 +84,36 @@ def _models():
     return ContentGeneration, PageStamp
 
 
-def _query(connection):
+PREPARED = "wenming_page_numbers"
+
+
+def _query(connection, first="%s", second="%s"):
     ContentGeneration, PageStamp = _models()
     quote = connection.ops.quote_name
     return (
         f"SELECT g.{quote('number')}, g.{quote('started_at')}, g.{quote('valid_until')}, s.{quote('number')} "
         f"FROM {quote(ContentGeneration._meta.db_table)} g LEFT JOIN {quote(PageStamp._meta.db_table)} s "
-        f"ON s.{quote('scope')} = %s AND s.{quote('key')} = %s WHERE g.{quote('id')} = 1"
+        f"ON s.{quote('scope')} = {first} AND s.{quote('key')} = {second} WHERE g.{quote('id')} = 1"
     )
 
 
-_queries = {}
+def _execute(connection, cursor, page):
+    """The one query of a cached page. On PostgreSQL a statement prepared once per connection:
+    planning it would cost more than running it."""
+    if connection.vendor != "postgresql":
+        cursor.execute(_query(connection), list(page))
+        return
+    if getattr(connection, "_page_numbers_prepared_on", None) is not connection.connection:
+        cursor.execute(f"PREPARE {PREPARED} (text, text) AS {_query(connection, '$1', '$2')}")
+        connection._page_numbers_prepared_on = connection.connection  # a new connection prepares it again
+    cursor.execute(f"EXECUTE {PREPARED} (%s, %s)", list(page))
 
 
 def _read_once(page):
     ContentGeneration, _ = _models()
     connection = connections[router.db_for_read(ContentGeneration)]
-    sql = _queries.get(connection.vendor) or _queries.setdefault(connection.vendor, _query(connection))
     with connection.cursor() as cursor:
-        cursor.execute(sql, list(page))
+        _execute(connection, cursor, page)
         row = cursor.fetchone()
     if row is None:
         return None
