@@ -77,8 +77,19 @@ def remember_issue_place(sender, instance, **kwargs):
 @receiver(post_save, sender=Issue, dispatch_uid="public-pages-issue-saved")
 def forget_issue_pages(sender, instance, created=False, **kwargs):
     before, instance._place_before = getattr(instance, "_place_before", None), None
-    after = {name: getattr(instance, name) for name in PLACE_FIELDS}
-    places = [place for place in (before, after) if place]
+    _forget_issue(instance, [place for place in (before, _place(instance)) if place], visibility_changed=created)
+
+
+def forget_pages_showing(issue):
+    """For writers that add an issue's people or units in bulk (no signals): the importer."""
+    _forget_issue(issue, [_place(issue)], visibility_changed=True)
+
+
+def _place(issue):
+    return {name: getattr(issue, name) for name in PLACE_FIELDS}
+
+
+def _forget_issue(issue, places, *, visibility_changed):
     if not any(place["status"] == PUBLISHED for place in places):
         return  # a draft, in review or withdrawn both before and after: no public page shows it
     refresh_schedule()
@@ -86,13 +97,13 @@ def forget_issue_pages(sender, instance, created=False, **kwargs):
     public = [place for place in places if _is_public(place, now)]
     if not public:
         return  # scheduled: it appears when the generation expires at its time
-    entries = Entry.objects.filter(issue_id=instance.pk)
+    entries = Entry.objects.filter(issue_id=issue.pk)
     pages = {LISTING, *_browse_pages(entries)}
     for place in public:
         pages |= _issue_pages(place)
-    visibility_changed = len(public) != len(places) or created
+    visibility_changed = visibility_changed or len(public) != len(places)
     sections = entries.values_list("section_id", flat=True)
-    _forget(pages, navigation=visibility_changed and _navigation_changes(sections, Entry.objects.exclude(issue_id=instance.pk)))
+    _forget(pages, navigation=visibility_changed and _navigation_changes(sections, Entry.objects.exclude(issue_id=issue.pk)))
 
 
 @receiver(pre_delete, sender=Issue, dispatch_uid="public-pages-issue-deleting")

@@ -157,3 +157,15 @@ def test_a_new_section_in_the_navigation_reaches_every_page(client, archive):
     issue = make_published_issue(number=9, dated_at=START + 9 * DAY)
     make_entry(issue, section_name="他山之石", body="<p>近日，外地经验。</p>")
     assert "/sections/elsewhere/" in client.get("/issues/2023/1/").content.decode()
+
+
+def test_an_imported_published_issue_reaches_the_pages_of_the_people_it_names(client, archive):
+    from bulletins.importer import parse_text
+    from bulletins.importer.writer import import_issue
+
+    from .samples import small_issue
+
+    url = f"/people/{archive['person'].pk}/"
+    assert "2024年" not in client.get(url).content.decode()
+    import_issue(parse_text(small_issue(year=2024, number=1)), status=Issue.Status.PUBLISHED)
+    assert "/issues/2024/1/" in client.get(url).content.decode()
