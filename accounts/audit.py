@@ -20,6 +20,7 @@ ACTION_LABELS = {
     "workflow.restore": "恢复旧版本",
     "workflow.correct": "更正已发布期刊",
     "workflow.reopen": "撤稿后重新编辑",
+    "snapshot.sign": "签发快照（记录哈希）",
     "submission.submit": "报送信息",
     "submission.resubmit": "重新报送信息",
     "submission.adopt": "采用报送信息",

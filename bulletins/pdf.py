@@ -1,6 +1,7 @@
 """An issue as a PDF 简报, rendered on the server by WeasyPrint from the print layout.
 
-The HTML is the print view's sheet (templates/includes/bulletin_sheet.html) and the CSS is
+The HTML is the print view's sheet (templates/bulletins/_issue_print_article.html, from the signed
+snapshot of a published issue) and the CSS is
 static/css/paper.css, so the PDF and the printed page are one layout. WeasyPrint embeds
 subsets of the real fonts with their ToUnicode maps, so the Chinese text stays selectable
 and searchable. It fetches nothing from the network: pictures come from the default storage.
@@ -11,6 +12,7 @@ import mimetypes
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from PIL import ImageFile
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -49,14 +51,19 @@ def _stylesheet(font_config):
         return CSS(string=handle.read(), font_config=font_config)
 
 
-def render_pdf(issue, sections, *, preview=False):
-    """The bytes of the issue's PDF; `sections` as the print view groups them: [(section, entries)].
-
-    A preview (an issue not yet public) says so at the top of every page.
+def render_pdf(issue, sections=None, *, print_html=None, preview=False):
+    """The bytes of the issue's PDF from its print sheet `print_html` (a snapshot's, or a live
+    render); without it the sheet is rendered from `sections` as the print view groups them,
+    [(section, entries)]. A preview (an issue not yet public) says so at the top of every page.
     """
+    if print_html is None:
+        from .articles import article_from_live, render_article
+
+        entries = [entry for _, section_entries in sections for entry in section_entries]
+        print_html = render_article(article_from_live(issue, entries=entries)).print_html
     html = render_to_string(
         "bulletins/issue_pdf.html",
-        {"issue": issue, "sections": sections, "site": SiteSettings.load(), "preview": preview},
+        {"issue": issue, "article_html": mark_safe(print_html), "site": SiteSettings.load(), "preview": preview},
     )
     font_config = FontConfiguration()
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=_StoredPictures())

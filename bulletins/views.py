@@ -1,16 +1,17 @@
 import functools
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import condition
 
-from . import pdf
-from .models import Entry, EntryPerson, Issue, Person, Section, Unit
+from . import pdf, snapshots
+from .articles import article_from_live, live_entries, render_article
+from .models import EntryPerson, Issue, Person, Section, Unit
 from .page_stamps import issue_page
 from .public_cache import current_generation, is_cacheable_request, public_page
 from .site_url import absolute_url
@@ -23,13 +24,7 @@ HOME_ENTRIES_PER_SECTION = 2
 
 def _entries_of(issues):
     """Entries of the given issues with their section, people (title as written) and units, in reading order."""
-    return (
-        Entry.objects.filter(issue__in=issues)
-        .defer("plain_text")  # a second copy of the body, for search and proofreading only
-        .select_related("section")
-        .prefetch_related(Prefetch("entry_people", queryset=EntryPerson.objects.select_related("person")), "units")
-        .order_by("section__order", "section_id", "order", "id")
-    )
+    return live_entries(issues)
 
 
 def _group_by_section(entries):
@@ -72,7 +67,7 @@ def issue_list(request):
 
 def _issue_for(request, year, number):
     """The issue and whether it is a preview; editors with the change permission also see unpublished ones."""
-    issue = get_object_or_404(Issue, year=year, number=number)
+    issue = get_object_or_404(Issue.objects.select_related("snapshot"), year=year, number=number)
     preview = not issue.is_published
     if preview and not request.user.has_perm("bulletins.change_issue"):
         if issue.is_withdrawn_from_public:
@@ -88,13 +83,24 @@ def _withdrawn(request, issue):
     return response
 
 
-def _render_issue(request, year, number, template):
+def _article_of(issue, preview):
+    """The issue's rendered article: a live render for a preview, else its signed snapshot, or
+    None when the snapshot is missing or does not match its hash (never served)."""
+    if preview:
+        return render_article(article_from_live(issue))
+    return issue.snapshot if snapshots.is_intact(issue.snapshot) else None
+
+
+def _render_issue(request, year, number, template, part):
     issue, preview = _issue_for(request, year, number)
     if preview is None:
         return _withdrawn(request, issue)
+    article = _article_of(issue, preview)
+    if article is None:
+        return snapshots.unverified_response(request, issue)
     context = {
         "issue": issue,
-        "sections": _group_by_section(_entries_of([issue])),
+        "article_html": mark_safe(getattr(article, part)),  # rendered by our templates, signed
         "preview": preview,
         "canonical_url": request.build_absolute_uri(issue.get_absolute_url()),
     }
@@ -136,14 +142,14 @@ def _revalidate(view):
 @condition(etag_func=lambda r, year, number: _issue_etag(r, year, number, "detail"), last_modified_func=_issue_last_modified)
 @public_page(stamp=issue_page)
 def issue_detail(request, year, number):
-    return _render_issue(request, year, number, "bulletins/issue_detail.html")
+    return _render_issue(request, year, number, "bulletins/issue_detail.html", "detail_html")
 
 
 @_revalidate
 @condition(etag_func=lambda r, year, number: _issue_etag(r, year, number, "print"), last_modified_func=_issue_last_modified)
 @public_page(stamp=issue_page)
 def issue_print(request, year, number):
-    return _render_issue(request, year, number, "bulletins/issue_print.html")
+    return _render_issue(request, year, number, "bulletins/issue_print.html", "print_html")
 
 
 @_revalidate
@@ -153,7 +159,10 @@ def issue_pdf(request, year, number):
     issue, preview = _issue_for(request, year, number)
     if preview is None:
         return _withdrawn(request, issue)
-    data = pdf.render_pdf(issue, _group_by_section(_entries_of([issue])), preview=preview)
+    article = _article_of(issue, preview)
+    if article is None:
+        return snapshots.unverified_response(request, issue)
+    data = pdf.render_pdf(issue, print_html=article.print_html, preview=preview)
     response = HttpResponse(data, content_type=pdf.MIME_TYPE)
     response["Content-Disposition"] = content_disposition_header(False, pdf.filename(issue))
     if preview:

@@ -46,6 +46,8 @@ def registered_jobs():
     return [
         Job("prune_audit_log", "清理过期审计记录", _hours("AUDIT_PRUNE_EVERY_HOURS", 24), "periodic.tasks.prune_audit_log"),
         Job("check_integrity", "数据完整性检查", _hours("INTEGRITY_CHECK_EVERY_HOURS", 24), "periodic.tasks.check_integrity"),
+        Job("verify_snapshots", "网页防篡改核验（签发快照）", _hours("SNAPSHOT_CHECK_EVERY_HOURS", 24),
+            "periodic.tasks.verify_snapshots"),
         Job("purge_recycle_bin", "清除回收站中满 30 天的期刊", _hours("RECYCLE_BIN_PURGE_EVERY_HOURS", 24),
             "periodic.tasks.purge_recycle_bin"),
     ]

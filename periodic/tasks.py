@@ -57,6 +57,21 @@ def check_integrity():
 
 
 @task()
+def verify_snapshots():
+    """The four checks of every published issue's signed snapshot (bulletins/snapshot_checks.py)."""
+    from bulletins.models import SnapshotCheck
+    from bulletins.snapshot_checks import run
+
+    result = run(SnapshotCheck.Source.PERIODIC)
+    lines = [f"核验已发布期刊 {result.checked} 期。"] + result.problems[:50]
+    if len(result.problems) > 50:
+        lines.append(f"……共 {len(result.problems)} 个问题，其余见后台首页提示。")
+    finished("verify_snapshots", PeriodicJob.Outcome.OK if result.passed else PeriodicJob.Outcome.PROBLEMS,
+             "\n".join(lines))
+    return {"checked": result.checked, "problems": len(result.problems)}
+
+
+@task()
 def purge_recycle_bin():
     """The recycle bin also purges itself whenever it is used; this covers a bin nobody opens."""
     from bulletins.recycle_bin import purge_expired

@@ -30,6 +30,18 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _sign_directly_published_issues(request):
+    """Issues published by the factories are signed on every change (tests/snapshot_support.py)."""
+    if request.node.get_closest_marker("signed_snapshots"):
+        yield
+        return
+    from .snapshot_support import sign_on_change
+
+    with sign_on_change():
+        yield
+
+
 def _is_transactional(item):
     marker = item.get_closest_marker("django_db")
     by_marker = marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))

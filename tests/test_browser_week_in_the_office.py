@@ -2,19 +2,21 @@
 
 import → edit in CKEditor → 校对 → submit → return with comment → fix → pass with an edit →
 scheduled publish → appears on time → correct → withdraw → reopen → restore an older revision
-(every relation still there) → republish with 更正说明.
+(every relation still there) → republish with 更正说明; every public version signed and verified.
 """
 
 import datetime
+import io
 import shutil
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from bulletins.models import Issue
+from bulletins.models import Issue, IssueSnapshot
 from bulletins.sample_registry import load_sample_registry
 
 from .factories import make_staff
@@ -142,6 +144,7 @@ def the_clock_reaches(issue):
     cache.clear()
 
 
+@pytest.mark.signed_snapshots
 def test_a_week_in_the_office(browser, live_server, tmp_path):
     load_sample_registry()
     console = []
@@ -219,5 +222,9 @@ def test_a_week_in_the_office(browser, live_server, tmp_path):
     assert status == 200
     assert "更正说明" in text and "经核实，恢复原稿表述并重新发布。" in text
     assert "相关人物" in text and "高鹏凌" in text and "相关单位" in text
+
+    # What the public read was signed each time (publish, correction, republish), and still verifies.
+    assert IssueSnapshot.objects.filter(issue=issue).count() == 3
+    call_command("verify_snapshots", stdout=io.StringIO())
 
     assert [message for message in console if "Content Security Policy" in message] == []

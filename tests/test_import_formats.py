@@ -193,7 +193,9 @@ def test_word_export_imports_back_as_the_same_issue_with_its_distribution():
 
     from .factories import make_sample_issue
 
-    original = make_sample_issue(year=2023, number=13, published_at=datetime.datetime(2023, 4, 6, 7, 59, tzinfo=datetime.UTC))
+    # A draft: a published issue keeps its signed snapshots and is never deleted.
+    original = make_sample_issue(year=2023, number=13, status=Issue.Status.DRAFT,
+                                 published_at=datetime.datetime(2023, 4, 6, 7, 59, tzinfo=datetime.UTC))
     before_date = timezone.localdate(original.dated_at)
     Issue.objects.filter(pk=original.pk).update(report_to="市领导", send_to="", issue_to="各县（区）创文办，市级各部门",
                                                 print_run=80)

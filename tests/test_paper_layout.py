@@ -49,7 +49,8 @@ def test_print_view_closes_with_the_distribution_and_has_no_site_address(client)
 def test_print_view_escapes_the_distribution_text(client):
     issue = make_published_issue(year=2024, number=1)
     make_entry(issue)
-    Issue.objects.filter(pk=issue.pk).update(report_to='<img src=x onerror="alert(1)">')
+    issue.report_to = '<img src=x onerror="alert(1)">'
+    issue.save()
     html = print_view(client)
     assert "<img src=x" not in html and "&lt;img src=x" in html
 
@@ -67,8 +68,11 @@ def test_signer_and_marking_print_only_when_set(client):
     site = SiteSettings.load()
     site.signer_name, site.internal_marking = "李四", True
     site.save()
-    html = print_view(client)
+    make_entry(make_published_issue(year=2024, number=2))
+    html = print_view(client, number=2)
     assert "签发人：李四" in html and "内部资料" in html
+    # An issue signed before keeps the masthead it was signed with (its snapshot).
+    assert "签发人" not in print_view(client)
 
 
 def test_paper_layout_follows_the_type_area_of_gb_t_9704():

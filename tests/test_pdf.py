@@ -100,7 +100,8 @@ def test_pdf_is_named_by_year_and_number_for_download(client):
 def test_issue_distribution_replaces_the_default_when_filled(client):
     issue = make_published_issue(year=2024, number=4)
     make_entry(issue)
-    Issue.objects.filter(pk=issue.pk).update(issue_to="各乡镇（街道）", print_run=35)
+    issue.issue_to, issue.print_run = "各乡镇（街道）", 35
+    issue.save()
     text = text_of(pdf_of(client.get(reverse("bulletins:issue_pdf", args=[2024, 4])))).replace(" ", "")
     assert "发：各乡镇（街道）" in text
     assert "共印35份" in text

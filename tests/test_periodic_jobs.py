@@ -28,7 +28,7 @@ def test_a_due_job_is_enqueued_by_only_one_of_several_servers(retention):
     now = timezone.now()
     first = enqueue_due_jobs(now=now, by="server-a:1")
     second = enqueue_due_jobs(now=now, by="server-b:1")
-    assert sorted(first) == ["check_integrity", "prune_audit_log", "purge_recycle_bin"]
+    assert sorted(first) == ["check_integrity", "prune_audit_log", "purge_recycle_bin", "verify_snapshots"]
     assert second == []
     assert set(PeriodicJob.objects.values_list("claimed_by", flat=True)) == {"server-a:1"}
 
@@ -37,7 +37,8 @@ def test_a_job_is_due_again_after_its_interval(retention):
     now = timezone.now()
     enqueue_due_jobs(now=now, by="a")
     assert enqueue_due_jobs(now=now + DAY / 2, by="b") == []
-    assert sorted(enqueue_due_jobs(now=now + DAY, by="b")) == ["check_integrity", "prune_audit_log", "purge_recycle_bin"]
+    assert sorted(enqueue_due_jobs(now=now + DAY, by="b")) == [
+        "check_integrity", "prune_audit_log", "purge_recycle_bin", "verify_snapshots"]
 
 
 def test_audit_pruning_is_off_unless_a_retention_is_set():

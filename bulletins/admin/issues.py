@@ -97,7 +97,8 @@ class IssueAdmin(HiddenFromDeletePageMixin, IssueTransitionsMixin, IssueHistoryM
 
     def has_delete_permission(self, request, obj=None):
         # Only drafts may be deleted, and only by those who may edit them; the rest is withdrawn.
-        if obj is not None and obj.status != Issue.Status.DRAFT:
+        # A draft once published (reopened after withdrawal) keeps its signed snapshots: not deleted.
+        if obj is not None and (obj.status != Issue.Status.DRAFT or obj.snapshot_id is not None):
             return False
         return super().has_delete_permission(request, obj) and (obj is None or workflow.may_edit(request.user, obj))
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from accounts import audit
+from bulletins import snapshots
 from bulletins.linking import Registry, find_mentions
 from bulletins.models import Entry, EntryPerson, Issue, Section
 from bulletins.sanitize import BodyRejected, paragraphs_to_html
@@ -74,6 +75,8 @@ def import_issue(parsed, *, status=None, replace=False, user=None, request=None,
             f"来自{parsed.filename or '粘贴的文本'}"
         )
         audit.record("import", user=user, request=request, obj=issue, detail=detail)
+        if issue.status == Issue.Status.PUBLISHED:
+            snapshots.sign_with_revision(issue, by=user, request=request, comment="导入（已发布）")
     return issue
 
 

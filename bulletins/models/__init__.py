@@ -7,6 +7,7 @@ from .recycle_bin import DeletedIssue
 from .registry import Person, PersonTitle, Unit
 from .search import EntrySearchIndex
 from .site import SiteSettings
+from .snapshots import IssueSnapshot, SnapshotCheck, SnapshotIsImmutable
 from .wording import WordRule
 from .workflow import IssueTransition
 
@@ -22,11 +23,14 @@ __all__ = [
     "Notification",
     "PageStamp",
     "IssueQuerySet",
+    "IssueSnapshot",
     "IssueTransition",
     "Person",
     "PersonTitle",
     "Section",
     "SiteSettings",
+    "SnapshotCheck",
+    "SnapshotIsImmutable",
     "Unit",
     "WordRule",
 ]

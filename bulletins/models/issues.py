@@ -105,6 +105,10 @@ class Issue(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="最后修改人"
     )
     updated_at = models.DateTimeField("修改时间", auto_now=True)
+    snapshot = models.ForeignKey(
+        "bulletins.IssueSnapshot", on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+        related_name="+", verbose_name="当前签发快照", help_text="公开页面显示的签发快照，由签发、更正和导入写入。",
+    )
 
     objects = IssueQuerySet.as_manager()
 

@@ -291,4 +291,5 @@ IMAGE_MAX_PIXELS = 12_000_000  # decoded at most; a larger JPEG is decoded at ha
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "0"))
 AUDIT_PRUNE_EVERY_HOURS = float(os.environ.get("AUDIT_PRUNE_EVERY_HOURS", "24"))
 INTEGRITY_CHECK_EVERY_HOURS = float(os.environ.get("INTEGRITY_CHECK_EVERY_HOURS", "24"))
+SNAPSHOT_CHECK_EVERY_HOURS = float(os.environ.get("SNAPSHOT_CHECK_EVERY_HOURS", "24"))
 RECYCLE_BIN_PURGE_EVERY_HOURS = float(os.environ.get("RECYCLE_BIN_PURGE_EVERY_HOURS", "24"))

@@ -1,5 +1,6 @@
-"""Give the site's runtime PostgreSQL role what it needs, and on the audit log no more than
-INSERT and SELECT. Run it as the owner role, after every `migrate` (docs/deploy.md)."""
+"""Give the site's runtime PostgreSQL role what it needs, and on the audit log and the signed
+snapshots of published issues no more than INSERT and SELECT. Run it as the owner role, after
+every `migrate` (docs/deploy.md)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -10,6 +11,7 @@ from accounts.checks import AUDIT_TABLES
 def statements(role):
     role = connection.ops.quote_name(role)
     event, head = (connection.ops.quote_name(table) for table in AUDIT_TABLES)
+    snapshot = connection.ops.quote_name("bulletins_issuesnapshot")
     return [
         f"GRANT USAGE ON SCHEMA public TO {role}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
@@ -21,11 +23,13 @@ def statements(role):
         f"GRANT SELECT, INSERT ON {event} TO {role}",
         f"REVOKE ALL ON {head} FROM {role}",
         f"GRANT SELECT, INSERT, UPDATE ON {head} TO {role}",
+        f"REVOKE ALL ON {snapshot} FROM {role}",
+        f"GRANT SELECT, INSERT ON {snapshot} TO {role}",
     ]
 
 
 class Command(BaseCommand):
-    help = "为网站运行所用的 PostgreSQL 角色授权：审计记录表只允许插入和查询（以属主角色在每次 migrate 后运行）。"
+    help = "为网站运行所用的 PostgreSQL 角色授权：审计记录表和签发快照表只允许插入和查询（以属主角色在每次 migrate 后运行）。"
 
     def add_arguments(self, parser):
         parser.add_argument("role", help="运行角色名，例如 wenming_app")
@@ -36,4 +40,4 @@ class Command(BaseCommand):
         with transaction.atomic(), connection.cursor() as cursor:
             for statement in statements(role):
                 cursor.execute(statement)
-        self.stdout.write(f"已为角色 {role} 授权：审计记录表仅可插入和查询，其余表可读写。")
+        self.stdout.write(f"已为角色 {role} 授权：审计记录表和签发快照表仅可插入和查询，其余表可读写。")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bulletins', '0014_fill_entry_bands'),
+        ('bulletins', '0016_snapshot_published_issues'),
     ]
 
     operations = [
