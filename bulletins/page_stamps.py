@@ -99,7 +99,14 @@ def _query(connection, first="%s", second="%s"):
 
 def _execute(connection, cursor, page):
     """The one query of a cached page. On PostgreSQL a statement prepared once per connection:
-    planning it would cost more than running it."""
+    planning it would cost more than running it. Without a page, the generation alone (so code
+    that runs before the stamps' table exists, e.g. a data migration, can read it)."""
+    if not page[0]:
+        ContentGeneration, _ = _models()
+        quote = connection.ops.quote_name
+        cursor.execute(f"SELECT {quote('number')}, {quote('started_at')}, {quote('valid_until')}, NULL "
+                       f"FROM {quote(ContentGeneration._meta.db_table)} WHERE {quote('id')} = 1")
+        return
     if connection.vendor != "postgresql":
         cursor.execute(_query(connection), list(page))
         return

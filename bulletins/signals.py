@@ -9,6 +9,10 @@ the listings and the entry's own browse pages. Site-wide changes start a new con
 the site settings, a section, a person or unit shown on the public site, and a change to the set
 of sections in the site navigation (the first or last public entry of a section).
 
+A new signed snapshot (bulletins/snapshots.py) is always written in the transaction of such a
+change (publish, correction, import), so it needs no handler of its own; the data migration that
+signed the issues already published runs before the stamps' table exists.
+
 The stamps are written by the handlers below, after the change and in its transaction, so other
 requests see the new numbers exactly when they can see the change; a page rendered from the old
 rows stays under the old numbers. Each handler first refreshes the generation row
