@@ -13,7 +13,7 @@ from . import pdf, snapshots
 from .articles import article_from_live, live_entries, render_article
 from .models import EntryPerson, Issue, Person, Section, Unit
 from .page_stamps import issue_page
-from .public_cache import current_generation, is_cacheable_request, public_page
+from .public_cache import cached_value, current_generation, is_cacheable_request, public_page
 from .site_url import absolute_url
 
 ISSUES_PER_PAGE = 20
@@ -91,6 +91,17 @@ def _article_of(issue, preview):
     return issue.snapshot if snapshots.is_intact(issue.snapshot) else None
 
 
+def _neighbours(request, issue):
+    """上一篇/下一篇, looked up once per stamp of the issue's pages: the stamp changes whenever they do
+    (bulletins/signals.py), so the page itself needs only its numbers and the issue with its snapshot."""
+    generation = current_generation(request)
+    return cached_value(
+        f"neighbours:{issue.year}/{issue.number}:{generation.stamp}",
+        lambda: {"newer": issue.newer(), "older": issue.older()},
+        generation=generation,
+    )
+
+
 def _render_issue(request, year, number, template, part):
     issue, preview = _issue_for(request, year, number)
     if preview is None:
@@ -105,7 +116,7 @@ def _render_issue(request, year, number, template, part):
         "canonical_url": request.build_absolute_uri(issue.get_absolute_url()),
     }
     if not preview:
-        context.update(newer=issue.newer(), older=issue.older())
+        context.update(_neighbours(request, issue))
     response = render(request, template, context)
     if preview:
         add_never_cache_headers(response)
