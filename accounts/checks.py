@@ -8,8 +8,8 @@ from django.core import checks
 
 @checks.register(checks.Tags.caches, deploy=True)
 def shared_cache(app_configs, **kwargs):
-    """A local-memory cache is one per process: never stale (the content generation is read from
-    the database, bulletins/public_cache.py), but every worker renders and holds its own copy of
+    """A local-memory cache is one per process: never stale (the page numbers are read from
+    the database, bulletins/page_stamps.py), but every worker renders and holds its own copy of
     every page, so the cache helps little and memory grows with the number of workers.
     """
     backend = settings.CACHES["default"]["BACKEND"]

@@ -1,9 +1,11 @@
-"""gunicorn for `make bench`: sync workers, 2 × cores + 1, loopback, no access log."""
+"""gunicorn for `make bench`: 2 sync workers (as in the peer figures of docs/benchmarks.md), loopback, no access log.
 
-import multiprocessing
+BENCH_WORKERS overrides the number of workers."""
+
+import os
 
 bind = "127.0.0.1:8190"
-workers = multiprocessing.cpu_count() * 2 + 1
+workers = int(os.environ.get("BENCH_WORKERS", "2"))
 worker_class = "sync"
 timeout = 60
 accesslog = None

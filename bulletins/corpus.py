@@ -130,6 +130,7 @@ class CorpusGenerator:
                     title=f"{year}年{self.bulletin_name}(第{numbers[year]}期)",
                     status=Issue.Status.PUBLISHED,
                     published_at=published_at,
+                    dated_at=published_at,  # bulk_create skips Issue.save(), which would set it
                 )
             )
         return issues

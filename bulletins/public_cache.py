@@ -1,32 +1,29 @@
 """Caching of the anonymous public pages.
 
-Every cached page is keyed with a *content generation*: a number kept in one database row
-(`ContentGeneration`) that is replaced whenever published content may have changed (see
-``bulletins/signals.py``) and whenever the next scheduled publish time has passed. A scheduled
-issue therefore appears at its time by itself, with no cron job: the first request after that
-time sees the old generation has expired, starts a new one, and renders fresh pages.
+Each public view declares, with `public_page`, which page stamp it depends on and which query
+parameters it reads (bulletins/page_stamps.py explains the numbers). `PublicPageCacheMiddleware`
+stores the final response of such a view ONCE, under a key made of the normalised URL (the host,
+the path and only the declared parameters, so `?utm_source=x` shares the entry) and the two
+numbers; a later request reads the numbers (one database query) and the entry (one cache read),
+and nothing else runs. A change to one issue therefore forgets only the pages that show it.
 
-The number is read from the database on every request (one primary-key read), never from the
-cache, so a cache restarted from an old snapshot cannot make an old page current again; after a
-database is restored from a backup, `manage.py bump_content_generation` starts a new number. The
-cache itself fails open (wenming/cache.py): while it is away every page is rendered from the database.
+The cache fails open (wenming/cache.py): while it is away every page is rendered from the database.
 """
 
 import functools
 import hashlib
-import time
 from dataclasses import dataclass
-from datetime import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Subquery
-from django.utils import timezone
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import parse_http_date_safe
 
-# Seconds; an upper bound only, as a new generation makes old pages unreachable.
-PAGE_TIMEOUT = getattr(settings, "PUBLIC_CACHE_TIMEOUT", 600)
+from . import page_stamps
+from .page_stamps import LISTING, bump_generation  # noqa: F401 - re-exported for callers and tests
 
 
 def pages_cached():
@@ -36,74 +33,55 @@ def pages_cached():
 
 
 @dataclass(frozen=True)
-class Generation:
-    number: int
-    started_at: datetime
-    valid_until: datetime | None  # the next scheduled publish time, if any
+class PublicPage:
+    """What a public view's page depends on: `stamp(**url_kwargs)` -> (scope, key), and its query parameters."""
 
-    def seconds_left(self, now=None):
-        if self.valid_until is None:
-            return PAGE_TIMEOUT
-        remaining = (self.valid_until - (now or timezone.now())).total_seconds()
-        return max(1, min(PAGE_TIMEOUT, int(remaining) + 1))
+    stamp: object
+    params: tuple = ()
 
-
-def _next_publish_time(now):
-    """The next scheduled publish time after `now`, as a subquery so a bump is one statement."""
-    from .models import Issue
-
-    return Subquery(Issue.objects.scheduled(now).order_by("published_at").values("published_at")[:1])
+    def page_for(self, kwargs):
+        scope, key = self.stamp(**kwargs) if callable(self.stamp) else self.stamp
+        return scope, str(key)
 
 
-def _generation_row():
-    from .models import ContentGeneration
+def public_page(*, stamp=LISTING, params=()):
+    """Declare a view as a public page that PublicPageCacheMiddleware may store and serve.
 
-    return ContentGeneration.objects.filter(pk=1)
+    `stamp`: (scope, key), or a function of the URL's keyword arguments returning one.
+    `params`: the query parameters the view reads; every other one is left out of the cache key.
+    The decorator stores nothing itself; it marks responses for signed-in users private."""
+
+    spec = PublicPage(stamp, tuple(params))
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            patch_vary_headers(response, ["Cookie"])
+            if request.user.is_authenticated:
+                patch_cache_control(response, private=True)
+            return response
+
+        wrapper.public_page = spec
+        return wrapper
+
+    return decorate
 
 
-def _read_generation():
-    row = _generation_row().values_list("number", "started_at", "valid_until").first()
-    return Generation(*row) if row else None
-
-
-def _write_generation(now, *, replacing=None):
-    """Start a new generation; with `replacing`, only if that one is still current."""
-    from .models import ContentGeneration
-
-    rows = _generation_row()
-    if replacing is not None:
-        rows = rows.filter(number=replacing)
-    fields = {"number": time.time_ns(), "started_at": now, "valid_until": _next_publish_time(now)}
-    if not rows.update(**fields) and replacing is None:  # no row yet (a new or emptied database)
-        ContentGeneration.objects.get_or_create(pk=1, defaults={"number": 0, "started_at": now})
-        _generation_row().update(**fields)
+def _spec_of(match):
+    return getattr(match.func, "public_page", None) if match else None
 
 
 def current_generation(request=None):
-    """The generation in force now; starts a new one when a scheduled issue's time has come.
-
-    With a request, the answer is remembered for the rest of that request (one database read).
-    """
-    if request is not None:
-        if not hasattr(request, "_public_generation"):
-            request._public_generation = current_generation()
-        return request._public_generation
-    now = timezone.now()
-    generation = _read_generation()
-    if generation is None:
-        _write_generation(now)
-    elif generation.valid_until is not None and generation.valid_until <= now:
-        _write_generation(now, replacing=generation.number)  # another process may have been first
-    else:
-        return generation
-    return _read_generation()
-
-
-def bump_generation():
-    """Forget every cached public page (called when published content may have changed, and after a restore).
-
-    Inside a transaction the new number becomes visible with the commit, together with the change."""
-    _write_generation(timezone.now())
+    """The generation in force now (bulletins/page_stamps.py); with a request, the one read for
+    it, together with its page's stamp — one database read per request."""
+    if request is None:
+        return page_stamps.read()
+    if not hasattr(request, "_public_generation"):
+        spec = _spec_of(getattr(request, "resolver_match", None))
+        page = spec.page_for(request.resolver_match.kwargs) if spec else ("", "")
+        request._public_generation = page_stamps.read(page)
+    return request._public_generation
 
 
 def cached_value(name, compute, *, generation=None):
@@ -117,11 +95,6 @@ def cached_value(name, compute, *, generation=None):
     return value
 
 
-def _page_key(request, generation):
-    url = f"{request.get_host()}{request.get_full_path()}"
-    return f"public:page:{generation.number}:{hashlib.sha256(url.encode()).hexdigest()}"
-
-
 def is_cacheable_request(request):
     return request.method in ("GET", "HEAD") and not request.user.is_authenticated
 
@@ -130,42 +103,20 @@ def _storable(response):
     cache_control = response.get("Cache-Control", "")
     return (
         response.status_code == 200
+        and not response.streaming
         and not response.cookies
         and "private" not in cache_control
         and "no-store" not in cache_control
     )
 
 
-def cache_public_page(view):
-    """Serve anonymous GETs from the cache; logged-in users (previews) are never served from or stored in it."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_cacheable_request(request) or not pages_cached():
-            response = view(request, *args, **kwargs)
-            patch_vary_headers(response, ["Cookie"])
-            if request.user.is_authenticated:
-                patch_cache_control(response, private=True)
-            return response
-        generation = current_generation(request)
-        request._public_page_generation = generation  # PublicPageCacheMiddleware may store the final response
-        key = _page_key(request, generation)
-        response = cache.get(key)
-        if response is None:
-            response = view(request, *args, **kwargs)
-            if _storable(response):
-                if hasattr(response, "render") and callable(response.render):
-                    response.render()
-                patch_vary_headers(response, ["Cookie"])
-                cache.set(key, response, generation.seconds_left())
-        return response
-
-    return wrapper
-
-
-def _response_key(request):
-    url = f"{request.get_host()}{request.get_full_path()}"
-    return f"public:response:{hashlib.sha256(url.encode()).hexdigest()}"
+def page_key(request, spec, generation):
+    """The normalised URL (host, path, the declared parameters in a fixed order) and the page's numbers."""
+    params = urlencode([(name, value) for name in spec.params for value in request.GET.getlist(name)])
+    url = f"{request.get_host()}{request.path}?{params}"
+    return f"public:page:{generation.number}:{generation.page[0]}:{generation.stamp}:" + hashlib.sha256(
+        url.encode()
+    ).hexdigest()
 
 
 def _without_session(request):
@@ -174,14 +125,26 @@ def _without_session(request):
     )
 
 
+def _stored(response):
+    return (response.status_code, list(response.items()), response.content)
+
+
+def _response_from(stored):
+    status, headers, body = stored
+    response = HttpResponse(body, status=status)
+    for name, value in headers:
+        response.headers[name] = value
+    return response
+
+
 class PublicPageCacheMiddleware:
     """The fast path for anonymous readers: one database read, one cache read, no session.
 
-    A request without a session cookie cannot belong to a signed-in user. For such a request the
-    middleware reads the generation (database) and the stored final response (cache; headers
-    included: CSP, ETag, Cache-Control); a response stored under another generation is ignored.
-    Misses go through the whole stack, and a page that ``cache_public_page`` handled is stored
-    on the way out. Placed right after WhiteNoise, so the middlewares below it never run on a hit.
+    A request without a session cookie cannot belong to a signed-in user. For such a request to a
+    page declared with `public_page`, the middleware reads the page's numbers (database) and the
+    stored final response (cache: status, headers — CSP, ETag, Cache-Control — and body). Misses
+    go through the whole stack and the final response is stored on the way out. Placed right
+    after WhiteNoise, so the middlewares below it never run on a hit.
     """
 
     def __init__(self, get_response):
@@ -190,10 +153,19 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not _without_session(request) or not pages_cached():
             return self.get_response(request)
-        key = _response_key(request)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        spec = _spec_of(match)
+        if spec is None:
+            return self.get_response(request)
+        generation = page_stamps.read(spec.page_for(match.kwargs))
+        request._public_generation = generation
+        key = page_key(request, spec, generation)
         stored = cache.get(key)
-        if stored is not None and stored[0] == current_generation(request).number:
-            response = stored[1]
+        if stored is not None:
+            response = _response_from(stored)
             return get_conditional_response(
                 request,
                 etag=response.get("ETag"),
@@ -201,7 +173,7 @@ class PublicPageCacheMiddleware:
                 response=response,
             )
         response = self.get_response(request)
-        generation = getattr(request, "_public_page_generation", None)
-        if generation is not None and _storable(response) and not request.user.is_authenticated:
-            cache.set(key, (generation.number, response), generation.seconds_left())
+        user = getattr(request, "user", None)
+        if user is not None and not user.is_authenticated and _storable(response):
+            cache.set(key, _stored(response), generation.seconds_left())
         return response

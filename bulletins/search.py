@@ -99,26 +99,6 @@ class _VectorMatches(Func):
         return f'{alias}."vector" @@ %s::tsquery', [self.tsquery]
 
 
-class _AnyOf(Func):
-    """PostgreSQL: `column = ANY(array)`, one parameter instead of hundreds for `__in`."""
-
-    output_field = BooleanField()
-
-    def __init__(self, column, values):
-        super().__init__(F(column))
-        self.values = list(values)
-
-    def as_sql(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.get_source_expressions()[0])
-        return f"{sql} = ANY(%s)", [*params, self.values]
-
-
-def _among(rows, ids):
-    if connection.vendor == "postgresql":
-        return rows.filter(_AnyOf("entry_id", ids))
-    return rows.filter(entry_id__in=ids)
-
-
 def _matching(rows, terms, years=None):
     if connection.vendor == "postgresql":
         rows = rows.filter(_VectorMatches(_tsquery(terms, years)))
@@ -149,7 +129,8 @@ def _filtered(rows, filters):
     return rows
 
 
-def _ranked(rows, terms):
+def _with_rank_keys(rows, terms):
+    """The rows with what ranking needs, computed in the scan that finds them."""
     title_hits = sum(
         (Case(When(title__contains=term, then=Value(1)), default=Value(0)) for term in terms),
         Value(0),
@@ -158,20 +139,21 @@ def _ranked(rows, terms):
         ((Length("text") - Length(Replace("text", Value(term), Value("")))) / Value(len(term)) for term in terms),
         Value(0),
     )
-    return rows.annotate(title_hits=title_hits, text_hits=text_hits).order_by(
-        "-title_hits", "-text_hits", "-year", "-number", "entry_id"
-    )
+    return rows.annotate(title_hits=title_hits, text_hits=text_hits)
+
+
+def _rank_key(row):
+    entry_id, year, number, title_hits, text_hits = row
+    return (-title_hits, -text_hits, -year, -number, entry_id)
 
 
 class Results:
-    """The ranked results of a search, sliced lazily for a Paginator.
+    """The ranked results of a search, sliced lazily for a Paginator: only the page asked for is read."""
 
-    `count()` is known from the candidate ids; only the page asked for is ranked and read."""
-
-    def __init__(self, query, candidate_ids, truncated):
+    def __init__(self, query, ranked_ids, truncated):
         self.query = query
         self.truncated = truncated
-        self._ids = candidate_ids
+        self._ids = ranked_ids
 
     def count(self):
         return len(self._ids)
@@ -180,36 +162,46 @@ class Results:
         return len(self._ids)
 
     def __getitem__(self, index):
-        if not self._ids:
-            return []
-        rows = _ranked(_among(EntrySearchIndex.objects.all(), self._ids), self.query.terms)
-        ids = list(rows.values_list("entry_id", flat=True)[index])
-        entries = Entry.objects.select_related("issue", "section").in_bulk(ids)
-        return [entries[pk] for pk in ids]
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        return entries_in_order(self._ids[index])
+
+
+def entries_in_order(ids):
+    """The entries of `ids`, in that order, with what a result shows (not the body: the snippet is from the plain text)."""
+    entries = Entry.objects.select_related("issue", "section").defer("body").in_bulk(ids)
+    return [entries[pk] for pk in ids]
 
 
 def _newest_candidates(rows, terms, newest_year=None):
-    """The newest MAX_RESULTS + 1 matching entry ids. A common word matches most of the
-    archive, so the newest years are searched first and older ones only when needed."""
+    """The newest MAX_RESULTS + 1 matches as (entry id, year, number, title hits, text hits). A common
+    word matches most of the archive, so the newest years are searched first and older ones only when needed."""
     for window in (*YEAR_WINDOWS, None) if newest_year else (None,):
         window_years = list(range(newest_year, newest_year - window, -1)) if window else None
-        matches = _matching(rows, terms, window_years).order_by("-year", "-number", "entry_id")
-        ids = list(matches.values_list("entry_id", flat=True)[: MAX_RESULTS + 1])
-        if len(ids) > MAX_RESULTS or window_years is None:
-            return ids
-    return ids
+        newest = _matching(rows, terms, window_years).order_by("-year", "-number", "entry_id")[: MAX_RESULTS + 1]
+        # The rank keys only for those: computed for every match they would cost more than the scan.
+        found = list(
+            _with_rank_keys(EntrySearchIndex.objects.filter(entry_id__in=newest.values("entry_id")), terms)
+            .values_list("entry_id", "year", "number", "title_hits", "text_hits")
+        )
+        if len(found) > MAX_RESULTS or window_years is None:
+            return found
+    return found
 
 
-def candidates(query, filters=None):
-    """The candidate entry ids of `search()` (newest first) and whether more matched."""
+def find(query, filters=None):
+    """The ranked entry ids of `search()` and whether more matched than MAX_RESULTS.
+
+    The candidates are the newest MAX_RESULTS matches; one query finds them with their rank keys,
+    and they are put in rank order here."""
     if not query:
         return [], False
     filters = filters or Filters()
     published = Issue.objects.published()
     rows = _filtered(EntrySearchIndex.objects.filter(issue__in=published), filters)
     newest_year = None if filters.year else published.order_by("-year").values_list("year", flat=True).first()
-    ids = _newest_candidates(rows, query.terms, newest_year)
-    return ids[:MAX_RESULTS], len(ids) > MAX_RESULTS
+    found = _newest_candidates(rows, query.terms, newest_year)
+    return [row[0] for row in sorted(found[:MAX_RESULTS], key=_rank_key)], len(found) > MAX_RESULTS
 
 
 def search(query, filters=None):
@@ -217,8 +209,7 @@ def search(query, filters=None):
 
     The newest MAX_RESULTS matches are the candidates (a reader narrows a common word with
     more words or the filters); they are ranked as the module docstring says."""
-    ids, truncated = candidates(query, filters)
-    return Results(query, ids, truncated=truncated)
+    return Results(query, *find(query, filters))
 
 
 def _pattern(terms):

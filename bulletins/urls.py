@@ -4,7 +4,7 @@ from django.urls import path
 
 from . import search_views, views
 from .feeds import LatestIssuesAtomFeed, LatestIssuesFeed
-from .public_cache import cache_public_page
+from .public_cache import public_page
 from .sitemaps import SITEMAPS
 
 app_name = "bulletins"
@@ -19,12 +19,12 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_entries, name="person"),
     path("units/<int:pk>/", views.unit_entries, name="unit"),
     path("search/", search_views.search_view, name="search"),
-    path("feed/", cache_public_page(LatestIssuesFeed()), name="feed"),
-    path("feed/atom/", cache_public_page(LatestIssuesAtomFeed()), name="feed_atom"),
+    path("feed/", public_page()(LatestIssuesFeed()), name="feed"),
+    path("feed/atom/", public_page()(LatestIssuesAtomFeed()), name="feed_atom"),
 ]
 
 # Outside the app namespace: django.contrib.sitemaps and robots.txt look for these names.
 crawler_urlpatterns = [
-    path("sitemap.xml", cache_public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", public_page(params=("p",))(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

@@ -12,7 +12,8 @@ from django.views.decorators.http import condition
 from . import pdf, snapshots
 from .articles import article_from_live, live_entries, render_article
 from .models import EntryPerson, Issue, Person, Section, Unit
-from .public_cache import cache_public_page, cached_value, current_generation, is_cacheable_request
+from .page_stamps import issue_page
+from .public_cache import cached_value, current_generation, is_cacheable_request, public_page
 from .site_url import absolute_url
 
 ISSUES_PER_PAGE = 20
@@ -35,7 +36,7 @@ def _group_by_section(entries):
     return sections
 
 
-@cache_public_page
+@public_page()
 def home(request):
     issues = list(Issue.objects.published().newest_first()[: HOME_RECENT_ISSUES + 1])
     latest = issues[0] if issues else None
@@ -49,7 +50,7 @@ def home(request):
     return render(request, "bulletins/home.html", {"latest": latest, "sections": sections, "recent": issues[1:]})
 
 
-@cache_public_page
+@public_page(params=("year", "page"))
 def issue_list(request):
     published = Issue.objects.published()
     years = list(published.order_by("-year").values_list("year", flat=True).distinct())
@@ -90,6 +91,17 @@ def _article_of(issue, preview):
     return issue.snapshot if snapshots.is_intact(issue.snapshot) else None
 
 
+def _neighbours(request, issue):
+    """上一篇/下一篇, looked up once per stamp of the issue's pages: the stamp changes whenever they do
+    (bulletins/signals.py), so the page itself needs only its numbers and the issue with its snapshot."""
+    generation = current_generation(request)
+    return cached_value(
+        f"neighbours:{issue.year}/{issue.number}:{generation.stamp}",
+        lambda: {"newer": issue.newer(), "older": issue.older()},
+        generation=generation,
+    )
+
+
 def _render_issue(request, year, number, template, part):
     issue, preview = _issue_for(request, year, number)
     if preview is None:
@@ -104,43 +116,24 @@ def _render_issue(request, year, number, template, part):
         "canonical_url": request.build_absolute_uri(issue.get_absolute_url()),
     }
     if not preview:
-        context.update(newer=issue.newer(), older=issue.older())
+        context.update(_neighbours(request, issue))
     response = render(request, template, context)
     if preview:
         add_never_cache_headers(response)
     return response
 
 
-def _published_issue_state(request, year, number):
-    """What the validators of a published issue page depend on: the issue's own version and the generation."""
+def _issue_etag(request, year, number, kind):
+    """The issue page's validator: its own stamp and the generation (bulletins/page_stamps.py)."""
     if not is_cacheable_request(request):
         return None
-    if not hasattr(request, "_issue_state"):
-        generation = current_generation(request)
-        state = cached_value(
-            f"issue-state:{year}:{number}",
-            lambda: Issue.objects.published().filter(year=year, number=number).values("version", "updated_at").first()
-            or {},
-            generation=generation,
-        )
-        request._issue_state = (state, generation) if state else None
-    return request._issue_state
-
-
-def _issue_etag(request, year, number, kind):
-    found = _published_issue_state(request, year, number)
-    if found is None:
-        return None
-    state, generation = found
-    return f'W/"{kind}-{year}-{number}-v{state["version"]}-g{generation.number}"'
+    return f'W/"{kind}-{year}-{number}-{current_generation(request).tag}"'
 
 
 def _issue_last_modified(request, year, number):
-    found = _published_issue_state(request, year, number)
-    if found is None:
+    if not is_cacheable_request(request):
         return None
-    state, generation = found
-    return max(state["updated_at"], generation.started_at)
+    return current_generation(request).changed_at
 
 
 def _revalidate(view):
@@ -158,21 +151,21 @@ def _revalidate(view):
 
 @_revalidate
 @condition(etag_func=lambda r, year, number: _issue_etag(r, year, number, "detail"), last_modified_func=_issue_last_modified)
-@cache_public_page
+@public_page(stamp=issue_page)
 def issue_detail(request, year, number):
     return _render_issue(request, year, number, "bulletins/issue_detail.html", "detail_html")
 
 
 @_revalidate
 @condition(etag_func=lambda r, year, number: _issue_etag(r, year, number, "print"), last_modified_func=_issue_last_modified)
-@cache_public_page
+@public_page(stamp=issue_page)
 def issue_print(request, year, number):
     return _render_issue(request, year, number, "bulletins/issue_print.html", "print_html")
 
 
 @_revalidate
 @condition(etag_func=lambda r, year, number: _issue_etag(r, year, number, "pdf"), last_modified_func=_issue_last_modified)
-@cache_public_page
+@public_page(stamp=issue_page)
 def issue_pdf(request, year, number):
     issue, preview = _issue_for(request, year, number)
     if preview is None:
@@ -200,14 +193,14 @@ def _published_entries(entries):
     )
 
 
-@cache_public_page
+@public_page(stamp=lambda slug: ("section", slug), params=("page",))
 def section_entries(request, slug):
     section = get_object_or_404(Section.objects.public(), slug=slug)
     page = _page_of(request, _published_entries(section.entries.all()))
     return render(request, "bulletins/section.html", {"section": section, "page": page})
 
 
-@cache_public_page
+@public_page(stamp=lambda pk: ("person", pk), params=("page",))
 def person_entries(request, pk):
     person = get_object_or_404(Person.objects.public(), pk=pk)
     mentions = (
@@ -218,7 +211,7 @@ def person_entries(request, pk):
     return render(request, "bulletins/person.html", {"person": person, "page": _page_of(request, mentions)})
 
 
-@cache_public_page
+@public_page(stamp=lambda pk: ("unit", pk), params=("page",))
 def unit_entries(request, pk):
     unit = get_object_or_404(Unit.objects.public(), pk=pk)
     page = _page_of(request, _published_entries(unit.entries.all()))

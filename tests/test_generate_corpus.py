@@ -21,6 +21,12 @@ def test_every_generated_issue_is_published(generated):
     assert Issue.objects.published().count() == 6
 
 
+def test_generated_issues_have_their_own_date_and_neighbours(generated):
+    issue = Issue.objects.order_by("published_at")[2]
+    assert issue.dated_at == issue.published_at
+    assert issue.newer() is not None and issue.older() is not None
+
+
 def test_generated_entries_have_realistic_length(generated):
     lengths = [len(text) for text in Entry.objects.values_list("plain_text", flat=True)]
     assert min(lengths) >= 40

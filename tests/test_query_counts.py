@@ -50,3 +50,14 @@ def test_list_and_browse_pages_queries_do_not_grow_with_entries(client, url):
     small_count = _queries_for(client, url)
     _issue_with_entries(2, 50)
     assert _queries_for(client, url) == small_count
+
+
+def test_a_rendered_issue_page_reads_its_numbers_and_the_issue_with_its_snapshot(client, settings,
+                                                                               django_assert_num_queries):
+    settings.PUBLIC_PAGE_CACHE = False  # rendered afresh; its neighbours are kept under its stamp
+    _issue_with_entries(1, 5)
+    issue = _issue_with_entries(2, 5)
+    client.get(issue.get_absolute_url())
+    with django_assert_num_queries(2):
+        response = client.get(issue.get_absolute_url())
+    assert "/issues/2023/1/" in response.content.decode()  # 下一篇 still linked

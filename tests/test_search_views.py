@@ -50,3 +50,20 @@ def test_a_different_filter_is_a_different_cache_entry(client, entry):
     client.get("/search/", {"q": "文明交通"})
     _hide_behind_the_cache()
     assert "巴州区开展" not in client.get("/search/", {"q": "文明交通", "year": "2023"}).content.decode()
+
+
+def test_a_repeated_search_renders_from_the_stored_results_with_one_query(client, entry, settings,
+                                                                          django_assert_num_queries):
+    settings.PUBLIC_PAGE_CACHE = False  # the page itself is rendered afresh each time
+    client.get("/search/", {"q": "文明交通"})
+    with django_assert_num_queries(1):  # the page's numbers; options, results and their HTML are stored
+        assert "巴州区开展" in client.get("/search/", {"q": "文明交通"}).content.decode()
+
+
+def test_a_filtered_search_names_the_filters_options_from_published_issues(client, entry):
+    make_entry(entry.issue, section_name="单位行动", body="<p>市残联开展助残活动。</p>", order=2)
+    page = client.get("/search/", {"q": "文明交通", "section": "leaders", "year": "2023"}).content.decode()
+    assert '<option value="leaders" selected>领导活动</option>' in page
+    assert '<option value="2023" selected>2023年</option>' in page
+    assert "巴州区开展" in page
+    assert "巴州区开展" not in client.get("/search/", {"q": "文明交通", "section": "units"}).content.decode()

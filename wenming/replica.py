@@ -6,8 +6,8 @@ admin, from a client without a session (so not signed in) and without the "recen
 signed-in users, management commands, task workers — uses the primary. A client that has just
 written anything (a POST, e.g. logging in or out) gets a short-lived cookie that keeps its reads
 on the primary for REPLICA_PIN_SECONDS, longer than the replica normally lags, so it reads its own
-write. The content generation is read from the same database as the page, so a lagging replica
-gives an older but consistent page, cached under its older generation.
+write. The page's numbers (content generation and page stamp) are read from the same database as
+the page, so a lagging replica gives an older but consistent page, cached under its older numbers.
 """
 
 import logging

@@ -10,6 +10,7 @@ from bulletins import snapshots
 from bulletins.linking import Registry, find_mentions
 from bulletins.models import Entry, EntryPerson, Issue, Section
 from bulletins.sanitize import BodyRejected, paragraphs_to_html
+from bulletins.signals import forget_pages_showing
 
 from .errors import DuplicateIssue, ImportFailed
 from .parser import SHANGHAI
@@ -68,6 +69,7 @@ def import_issue(parsed, *, status=None, replace=False, user=None, request=None,
         issue.updated_by = user
         issue.save()
         count = _write_entries(issue, parsed, registry)
+        forget_pages_showing(issue)  # its people and units were linked in bulk, without signals
         detail = (
             f"{'覆盖' if replaced else '新建'}，{count}条，状态{issue.get_status_display()}，"
             f"来自{parsed.filename or '粘贴的文本'}"

@@ -1,4 +1,4 @@
-from .generation import ContentGeneration
+from .generation import ContentGeneration, PageStamp
 from .images import EntryImage
 from .issues import Entry, EntryPerson, Issue, IssueQuerySet, Section
 from .nearcopies import EntryBand
@@ -21,6 +21,7 @@ __all__ = [
     "EntrySearchIndex",
     "Issue",
     "Notification",
+    "PageStamp",
     "IssueQuerySet",
     "IssueSnapshot",
     "IssueTransition",

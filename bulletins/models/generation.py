@@ -20,3 +20,27 @@ class ContentGeneration(models.Model):
 
     def __str__(self):
         return f"公开内容版本 {self.number}"
+
+
+class PageStamp(models.Model):
+    """A number that changes whenever the public pages of one thing change: one issue's pages
+    (scope "issue", key "2023/13"), one section's, person's or unit's browse pages, or the
+    listings (scope "listing": home, issue list, feeds, sitemap, search).
+
+    A cached public page is keyed with the content generation and the one stamp it depends on,
+    both read in one query (bulletins/page_stamps.py), so a change forgets only the pages that
+    show it. Like the generation, stamps live in the database so no cache snapshot can bring a
+    forgotten page back.
+    """
+
+    scope = models.CharField("范围", max_length=10)
+    key = models.CharField("对象", max_length=60)
+    number = models.BigIntegerField("代号", default=0)
+
+    class Meta:
+        verbose_name = "公开页面版本"
+        verbose_name_plural = "公开页面版本"
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="unique_page_stamp")]
+
+    def __str__(self):
+        return f"{self.scope}:{self.key} {self.number}"

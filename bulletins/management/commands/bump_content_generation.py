@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from bulletins.public_cache import bump_generation, current_generation
+from bulletins.page_stamps import bump_generation, read
 
 
 class Command(BaseCommand):
@@ -8,4 +8,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         bump_generation()
-        self.stdout.write(self.style.SUCCESS(f"已开始新的公开内容版本 {current_generation().number}，缓存中的旧页面不再使用。"))
+        self.stdout.write(self.style.SUCCESS(f"已开始新的公开内容版本 {read().number}，缓存中的旧页面不再使用。"))
