@@ -15,7 +15,7 @@ from wenming.admin_mixins import HiddenFromDeletePageMixin
 from .importing import link_saved_entries
 from .issue_forms import EntryAdminForm
 from .proofreading import ReturnToProofreadingMixin
-from .unit_widgets import PrefetchedAutocompleteSelectMultiple, use_prefetched_units
+from .unit_widgets import EntryUnitsWidget, use_prefetched_units
 
 
 class EditableWithIssueMixin:
@@ -77,7 +77,7 @@ class EntryInline(EditableWithIssueMixin, admin.StackedInline):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "units":
-            kwargs["widget"] = PrefetchedAutocompleteSelectMultiple(
+            kwargs["widget"] = EntryUnitsWidget(
                 db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
