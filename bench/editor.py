@@ -418,8 +418,8 @@ def write_note(results, data, database, loads):
          f"{seconds(median([t['interactive'] for t in eager['loads']['warm']]))} 和 "
          f"{seconds(median([t['interactive'] for t in eager['loads']['cold']]))}。"),
         (f"- 其中服务器生成修改页占 {seconds(server)}（Django 后台渲染 13 条条目的内联表单）；"
-         "编辑器不再在载入时启动后，载入后剩下的主线程工作主要是 Django 后台自带的脚本（13 个“单位”选择框的 select2 "
-         "初始化、内联表单初始化）以及大页面的排版。"),
+         "编辑器和“单位”选择框的 select2 都不再在载入时启动后，载入后剩下的主线程工作主要是 Django 后台的"
+         "内联表单初始化以及大页面的排版。"),
         (f"- 保存 {seconds(median(lazy['save']))}、签发发布 {seconds(median(lazy['publish']))}（服务器时间），"
          f"{verdict(max(median(lazy['save']), median(lazy['publish'])))} ≤ {TARGET_S:.0f} s 的目标。"),
         (f"- 本机 2 核由多个进程共用，测量时 1 分钟平均负载约 {max(loads):.1f}：负载高于核数时，服务器和浏览器的墙钟时间"

@@ -179,9 +179,13 @@ def link_entry(entry, *, registry=None):
         elif (link.title_as_written, link.order) != (mention.title, order):
             link.title_as_written, link.order = mention.title, order
             link.save(update_fields=["title_as_written", "order"])
+    # Only units not linked yet: an add of nothing still signals a change (a new content generation).
     units = mentions.linked_units()
     if units:
-        entry.units.add(*units)
+        linked = {unit.pk for unit in entry.units.all()}
+        missing = [unit for unit in units if unit.pk not in linked]
+        if missing:
+            entry.units.add(*missing)
     return mentions
 
 

@@ -36,7 +36,7 @@ def save_revision(issue, *, user, comment):
     reversion.set_user(user)
     reversion.set_comment(comment)
     reversion.add_to_revision(issue)
-    for entry in issue.entries.prefetch_related("entry_people"):
+    for entry in issue.entries.prefetch_related("entry_people", "units"):  # units: for the serialiser
         reversion.add_to_revision(entry)
         for link in entry.entry_people.all():
             reversion.add_to_revision(link)

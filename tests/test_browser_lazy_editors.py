@@ -11,7 +11,7 @@ from django.urls import reverse
 from bulletins.models import Entry, Issue
 
 from .browser import BASE_URL, new_page
-from .factories import make_entry, make_issue, make_staff
+from .factories import make_entry, make_issue, make_staff, make_unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -177,3 +177,26 @@ def test_a_new_entry_row_gets_its_editor_and_is_saved(editor_page, issue):
     save(editor_page)
     assert "新增一条：市文明办开展志愿服务活动。" in issue.entries.get(order=20).body
     assert issue.entries.count() == ENTRIES + 1
+
+
+def started_unit_fields(page):
+    return page.evaluate("[...document.querySelectorAll('select[name$=-units]')]"
+                         ".filter(s => s.classList.contains('select2-hidden-accessible')).map(s => s.name)")
+
+
+def test_unit_fields_start_their_autocomplete_when_reached_and_a_unit_can_be_chosen(editor_page, issue):
+    make_unit(name="市残疾人联合会", short_names="市残联")
+    settle(editor_page)
+    started = started_unit_fields(editor_page)
+    assert "entries-11-units" not in started and len(started) < ENTRIES
+    editor_page.locator("#id_entries-9-units").scroll_into_view_if_needed()
+    wait_until(editor_page, "document.getElementById('id_entries-9-units').classList.contains('admin-autocomplete')")
+    # A field pressed before its turn starts at once, open; choosing a unit and saving keeps it.
+    editor_page.evaluate("document.getElementById('id_entries-11-units').dispatchEvent("
+                         "new MouseEvent('mousedown', {bubbles: true, cancelable: true}))")
+    editor_page.locator(".select2-container--open .select2-search__field").fill("残联")
+    editor_page.locator(".select2-results__option", has_text="市残疾人联合会").click()
+    save(editor_page)
+    assert list(issue.entries.get(order=11).units.values_list("name", flat=True)) == ["市残疾人联合会"]
+    assert editor_page.locator("#id_entries-11-units option:checked").inner_text() == "市残疾人联合会"
+    assert not [message for message in editor_page.console if "Content Security Policy" in message]

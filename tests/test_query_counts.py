@@ -3,7 +3,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from .factories import link_person, make_entry, make_person, make_published_issue, make_unit
+from bulletins.models import Unit
+
+from .factories import (link_person, make_entry, make_issue, make_person, make_published_issue, make_unit,
+                        make_user)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +64,30 @@ def test_a_rendered_issue_page_reads_its_numbers_and_the_issue_with_its_snapshot
     with django_assert_num_queries(2):
         response = client.get(issue.get_absolute_url())
     assert "/issues/2023/1/" in response.content.decode()  # 下一篇 still linked
+
+
+def _draft_with_entries(number, count):
+    issue = make_issue(year=2024, number=number)
+    for index in range(count):
+        entry = make_entry(issue, section_name=SECTIONS[index % 5], body=f"<p>第{index}条。</p>", order=index)
+        entry.units.add(make_unit(name=f"乙单位{number}-{index}", short_names=""),
+                        make_unit(name=f"甲单位{number}-{index}", short_names=""))
+    return issue
+
+
+def test_issue_change_page_queries_do_not_grow_with_entries(client):
+    client.force_login(make_user("chief", is_staff=True, is_superuser=True))
+    small = _draft_with_entries(1, 2)
+    large = _draft_with_entries(2, 13)
+    response = client.get(f"/admin/bulletins/issue/{large.pk}/change/")  # also warms per-process caches
+    small_count = _queries_for(client, f"/admin/bulletins/issue/{small.pk}/change/")
+    large_count = _queries_for(client, f"/admin/bulletins/issue/{large.pk}/change/")
+    assert small_count == large_count
+    # Each entry's 单位 field still shows both its units, selected, in the registry's name order.
+    html = response.content.decode()
+    for index in range(13):
+        names = Unit.objects.filter(name__endswith=f"单位2-{index}").values_list("name", flat=True)
+        positions = [html.index(f">{name}</option>") for name in names]
+        assert len(positions) == 2 and positions == sorted(positions)
+        for at in positions:
+            assert html[html.rindex("<option", 0, at):at].count(" selected") == 1

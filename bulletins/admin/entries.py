@@ -15,6 +15,7 @@ from wenming.admin_mixins import HiddenFromDeletePageMixin
 from .importing import link_saved_entries
 from .issue_forms import EntryAdminForm
 from .proofreading import ReturnToProofreadingMixin
+from .unit_widgets import EntryUnitsWidget, use_prefetched_units
 
 
 class EditableWithIssueMixin:
@@ -60,6 +61,7 @@ class EntryInlineFormSet(BaseInlineFormSet):
             if not hasattr(self, "_section_choices"):
                 self._section_choices = list(iter(field.choices))  # iter: no COUNT query
             field.choices = self._section_choices
+        use_prefetched_units(form)
 
 
 class EntryInline(EditableWithIssueMixin, admin.StackedInline):
@@ -72,6 +74,12 @@ class EntryInline(EditableWithIssueMixin, admin.StackedInline):
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self._may_edit(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "units":
+            kwargs["widget"] = EntryUnitsWidget(
+                db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     form = EntryForm
     extra = 0

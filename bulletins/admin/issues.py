@@ -132,7 +132,7 @@ class IssueAdmin(HiddenFromDeletePageMixin, IssueTransitionsMixin, IssueHistoryM
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         issue = form.instance
-        link_saved_entries(request, issue.entries.all())
+        link_saved_entries(request, issue.entries.prefetch_related("entry_people", "units"))
         if change and issue.status == Issue.Status.PUBLISHED:
             workflow.correct(issue, by=request.user, note=form.cleaned_data.get("public_correction_note", ""),
                              request=request)
