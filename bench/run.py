@@ -106,7 +106,8 @@ def sign_archive(batch=200):
         for issue in issues:
             rendered = render_article(article_from_live(issue, site=site, entries=by_issue.get(issue.pk, [])))
             rows.append(IssueSnapshot(
-                issue=issue, issue_version=issue.version, site_values=site, detail_html=rendered.detail_html,
+                issue=issue, issue_version=issue.version, site_values=site, names=rendered.names,
+                detail_html=rendered.detail_html,
                 print_html=rendered.print_html, plain_text=rendered.plain_text, sha256=rendered.sha256,
                 signed_at=issue.published_at,
             ))
