@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from wenming.append_only import AppendOnlyQuerySet
+
 
 class AuditLogIsAppendOnly(Exception):
     """Raised on any attempt to change or delete an audit record through the application."""
@@ -86,16 +88,10 @@ class PasswordHistory(models.Model):
         ordering = ["-created_at", "-id"]
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AuditEventQuerySet(AppendOnlyQuerySet):
     """Every ORM path that changes or deletes rows refuses; it is also the base manager's."""
 
-    def update(self, *args, **kwargs):
-        raise AuditLogIsAppendOnly()
-
-    def delete(self, *args, **kwargs):
-        raise AuditLogIsAppendOnly()
-
-    update_or_create = bulk_update = _update = _raw_delete = update
+    refusal = AuditLogIsAppendOnly
 
     def bulk_create(self, objs, *args, **kwargs):
         """Each record is chained onto the one before, so they are appended one at a time."""

@@ -30,7 +30,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = int(os.environ.get("BENCH_EDITOR_RUNS", "5"))
@@ -68,21 +67,6 @@ def application(environ, start_response):
 
 def say(message):
     print(message, file=sys.stderr, flush=True)
-
-
-def fresh_database(url):
-    import psycopg2
-    from psycopg2 import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username,
-                             password=parts.password, dbname="postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    admin.close()
 
 
 def manage(env, *args):
@@ -434,6 +418,8 @@ def main():
 
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "wenming.settings.bench"}
     if os.environ.get("DATABASE_URL"):
+        from databases import fresh_database  # bench/, beside this script
+
         fresh_database(os.environ["DATABASE_URL"])
         database = "PostgreSQL"
     else:

@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from databases import fresh_database  # noqa: E402
 os.environ["DJANGO_SETTINGS_MODULE"] = "wenming.settings.bench"
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wenming_bench_proofreading")
 ARCHIVE_ENTRIES = int(os.environ.get("BENCH_ARCHIVE_ENTRIES", "100000"))
@@ -40,21 +42,6 @@ LABELS = {
 
 def say(message):
     print(f"[bench-proofreading] {message}", flush=True)
-
-
-def fresh_database(url):
-    import psycopg2
-    from psycopg2 import sql
-
-    parts = urllib.parse.urlparse(url)
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username,
-                             password=parts.password, dbname="postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    admin.close()
 
 
 def write_corpus(people, issues):

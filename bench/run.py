@@ -37,6 +37,8 @@ SEARCH_WORD = "植树"
 STATIC_NAME = "bench/detail-size.html"
 
 sys.path.insert(0, str(ROOT))
+
+import databases  # noqa: E402  (bench/, beside this script)
 os.environ["DJANGO_SETTINGS_MODULE"] = "wenming.settings.bench"
 os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
 
@@ -46,21 +48,8 @@ def say(message):
 
 
 def ensure_database(url):
-    import psycopg2
-    from psycopg2 import sql
-
-    parts = urllib.parse.urlparse(url)
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username, password=parts.password, dbname="postgres"
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cursor.fetchone():
-            say(f"创建数据库 {name}")
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    admin.close()
+    if databases.ensure_database(url):
+        say(f"创建数据库 {urllib.parse.urlsplit(url).path.lstrip('/')}")
 
 
 def prepare_archive():

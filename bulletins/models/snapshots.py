@@ -9,20 +9,16 @@ refuses UPDATE and DELETE (migration 0015). bulletins/snapshots.py writes and ch
 from django.conf import settings
 from django.db import models
 
+from wenming.append_only import AppendOnlyQuerySet
+
 
 class SnapshotIsImmutable(Exception):
     def __init__(self, message="签发快照不能修改或删除。"):
         super().__init__(message)
 
 
-class IssueSnapshotQuerySet(models.QuerySet):
-    def update(self, *args, **kwargs):
-        raise SnapshotIsImmutable()
-
-    def delete(self, *args, **kwargs):
-        raise SnapshotIsImmutable()
-
-    update_or_create = bulk_update = _update = _raw_delete = update
+class IssueSnapshotQuerySet(AppendOnlyQuerySet):
+    refusal = SnapshotIsImmutable
 
 
 class IssueSnapshot(models.Model):
