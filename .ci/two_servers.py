@@ -160,8 +160,12 @@ def setup_data():
     call_command("migrate", verbosity=0)
     make_staff("编辑", username="editor", password=PASSWORD)
     make_staff("签发", username="signer", password=PASSWORD)
-    make_entry(make_published_issue(year=2023, number=13), body="<p>近日，巴州区开展文明交通劝导活动。</p>")
     from bulletins.models import Issue
+    from bulletins.snapshots import sign_with_revision
+
+    published = make_published_issue(year=2023, number=13)
+    make_entry(published, body="<p>近日，巴州区开展文明交通劝导活动。</p>")
+    sign_with_revision(published)  # public pages serve the signed snapshot, as after a real publication
 
     for number in (14, 15, 16):
         make_entry(make_issue(year=2023, number=number, status=Issue.Status.AWAITING_SIGNOFF),
