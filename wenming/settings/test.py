@@ -15,3 +15,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # TRUNCATE guard (accounts migration 0007) lets a session through that asks for it.
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c wenming.audit_truncate=on"
+
+# Never the checkout's collected static files (`make bench` and `make run` collect them there): WhiteNoise
+# scans STATIC_ROOT whenever a test client builds the middleware, which made the suite several times slower.
+STATIC_ROOT = BASE_DIR / "test-artifacts" / "no-collected-static"
