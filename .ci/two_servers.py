@@ -99,6 +99,16 @@ def check(condition, what):
     log(f"ok: {what}")
 
 
+def listening_workers():
+    """Worker processes holding bulletins/kept_numbers.py's LISTEN connection to this database."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND query = 'LISTEN wenming_page_numbers'")
+        return cursor.fetchone()[0]
+
+
 def body_of(port, path):
     return Browser().get(port, path)
 
@@ -202,6 +212,7 @@ def run_checks(a, b, redis):
     status, issue = transition(signer, b, 14, "withdraw", comment="内容需核实。")
     check(status == 302 and issue.status == Issue.Status.WITHDRAWN, "the signer withdraws issue 14 on B")
     check(body_of(a, "/issues/2023/14/")[0] == 410, "A answers 410 for issue 14 at once")
+    check(listening_workers() >= 2, "both servers keep the page numbers, told of changes by PostgreSQL (LISTEN)")
 
     # 3. An image uploaded through A is served through B.
     editor.log_in(a, "editor")

@@ -11,9 +11,11 @@ time sees the generation has expired and starts a new one.
 feeds, sitemap, search). bulletins/signals.py decides which stamps a content change touches and
 bumps them in the same transaction as the change.
 
-A public page depends on the generation and on one stamp; both are read in ONE query per request
-(`read`), never from the cache, so a cache restarted from an old snapshot cannot make an old page
-current again: its key names numbers the database no longer holds.
+A public page depends on the generation and on one stamp; both are read in ONE query (`read`),
+never from the cache, so a cache restarted from an old snapshot cannot make an old page current
+again: its key names numbers the database no longer holds. On PostgreSQL a process keeps what it
+read until the database tells it of a change (bulletins/kept_numbers.py), so most requests run
+no query at all for them.
 """
 
 import time
@@ -25,6 +27,8 @@ from django.db import connections, router
 from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+from . import kept_numbers
 
 LISTING = ("listing", "")
 
@@ -118,14 +122,25 @@ def _execute(connection, cursor, page):
 
 def _read_once(page):
     ContentGeneration, _ = _models()
-    connection = connections[router.db_for_read(ContentGeneration)]
+    alias = router.db_for_read(ContentGeneration)
+    connection = connections[alias]
+    keeping = kept_numbers.enabled(alias, connection) and not connection.in_atomic_block
+    if keeping:
+        kept_numbers.ensure_listening(alias)
+        generation = kept_numbers.kept.get(page)
+        if generation is not None:
+            return generation
+        token = kept_numbers.kept.begin()
     with connection.cursor() as cursor:
         _execute(connection, cursor, page)
         row = cursor.fetchone()
     if row is None:
         return None
     number, started_at, valid_until, stamp = row
-    return Generation(number, _aware(started_at), _aware(valid_until), page, stamp or 0)
+    generation = Generation(number, _aware(started_at), _aware(valid_until), page, stamp or 0)
+    if keeping:
+        kept_numbers.kept.keep(token, page, generation)
+    return generation
 
 
 def read(page=("", "")):
@@ -171,6 +186,7 @@ def _write_generation(now, *, replacing=None):
     if not rows.update(**fields) and replacing is None:  # no row yet (a new or emptied database)
         _ensure_generation_row(now)
         _generation_row().update(**fields)
+    kept_numbers.announce()
 
 
 def bump_generation():
@@ -189,6 +205,8 @@ def refresh_schedule():
     now = timezone.now()
     if not _generation_row().update(valid_until=_next_publish_time(now)):
         _write_generation(now)
+    else:
+        kept_numbers.announce()
 
 
 def bump_pages(pages):
@@ -199,3 +217,4 @@ def bump_pages(pages):
     if rows:
         PageStamp.objects.bulk_create(rows, update_conflicts=True, unique_fields=["scope", "key"],
                                       update_fields=["number"])
+        kept_numbers.announce()

@@ -4,8 +4,8 @@ Each public view declares, with `public_page`, which page stamp it depends on an
 parameters it reads (bulletins/page_stamps.py explains the numbers). `PublicPageCacheMiddleware`
 stores the final response of such a view ONCE, under a key made of the normalised URL (the host,
 the path and only the declared parameters, so `?utm_source=x` shares the entry) and the two
-numbers; a later request reads the numbers (one database query) and the entry (one cache read),
-and nothing else runs. A change to one issue therefore forgets only the pages that show it.
+numbers; a later request reads the numbers (one database query, or none while the process keeps
+them: bulletins/kept_numbers.py) and the entry (one cache read), and nothing else runs. A change to one issue therefore forgets only the pages that show it.
 
 The cache fails open (wenming/cache.py): while it is away every page is rendered from the database.
 """
@@ -17,6 +17,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -70,6 +72,26 @@ def public_page(*, stamp=LISTING, params=()):
 
 def _spec_of(match):
     return getattr(match.func, "public_page", None) if match else None
+
+
+@functools.lru_cache(maxsize=4096)
+def public_page_at(path_info):
+    """(the public page's declaration, the URL's keyword arguments as a tuple) for a path, or None.
+
+    Remembered per path (the URLconf does not change while a process runs), so a cache hit does
+    not walk the URL patterns; bounded, so a crawler's made-up paths only push out older ones."""
+    try:
+        match = resolve(path_info)
+    except Resolver404:
+        return None
+    spec = _spec_of(match)
+    return (spec, tuple(sorted(match.kwargs.items()))) if spec else None
+
+
+@receiver(setting_changed)
+def _forget_paths(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":  # tests with their own URLconf
+        public_page_at.cache_clear()
 
 
 def current_generation(request=None):
@@ -132,8 +154,9 @@ def _stored(response):
 def _response_from(stored):
     status, headers, body = stored
     response = HttpResponse(body, status=status)
-    for name, value in headers:
-        response.headers[name] = value
+    # Validated and encoded when the page was first served: copied into the header store as they
+    # are (ResponseHeaders keeps {lower-case name: (name, value)}), which is most of a hit's cost otherwise.
+    response.headers._store = {name.lower(): (name, value) for name, value in headers}
     return response
 
 
@@ -153,14 +176,11 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not _without_session(request) or not pages_cached():
             return self.get_response(request)
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
+        found = public_page_at(request.path_info)
+        if found is None:
             return self.get_response(request)
-        spec = _spec_of(match)
-        if spec is None:
-            return self.get_response(request)
-        generation = page_stamps.read(spec.page_for(match.kwargs))
+        spec, kwargs = found
+        generation = page_stamps.read(spec.page_for(dict(kwargs)))
         request._public_generation = generation
         key = page_key(request, spec, generation)
         stored = cache.get(key)

@@ -296,3 +296,8 @@ AUDIT_PRUNE_EVERY_HOURS = float(os.environ.get("AUDIT_PRUNE_EVERY_HOURS", "24"))
 INTEGRITY_CHECK_EVERY_HOURS = float(os.environ.get("INTEGRITY_CHECK_EVERY_HOURS", "24"))
 SNAPSHOT_CHECK_EVERY_HOURS = float(os.environ.get("SNAPSHOT_CHECK_EVERY_HOURS", "24"))
 RECYCLE_BIN_PURGE_EVERY_HOURS = float(os.environ.get("RECYCLE_BIN_PURGE_EVERY_HOURS", "24"))
+
+# On PostgreSQL each process keeps the public pages' numbers in memory between the database's change
+# notifications (bulletins/kept_numbers.py). PAGE_NUMBERS_KEPT=0 reads them on every request instead,
+# e.g. behind a PgBouncer in transaction pooling mode, which does not pass LISTEN on.
+PAGE_NUMBERS_KEPT = os.environ.get("PAGE_NUMBERS_KEPT", "1") != "0"

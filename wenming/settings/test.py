@@ -19,3 +19,7 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
 # Never the checkout's collected static files (`make bench` and `make run` collect them there): WhiteNoise
 # scans STATIC_ROOT whenever a test client builds the middleware, which made the suite several times slower.
 STATIC_ROOT = BASE_DIR / "test-artifacts" / "no-collected-static"
+
+# Page numbers are read from the database on every request in tests (bulletins/kept_numbers.py):
+# a test's transaction never commits, so PostgreSQL would never tell a listener of its changes.
+PAGE_NUMBERS_KEPT = False
