@@ -111,7 +111,7 @@ def _execute(connection, cursor, page):
         cursor.execute(f"SELECT {quote('number')}, {quote('started_at')}, {quote('valid_until')}, NULL "
                        f"FROM {quote(ContentGeneration._meta.db_table)} WHERE {quote('id')} = 1")
         return
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not settings.PAGE_NUMBERS_KEPT:  # off: no per-connection state
         cursor.execute(_query(connection), list(page))
         return
     if getattr(connection, "_page_numbers_prepared_on", None) is not connection.connection:

@@ -165,3 +165,20 @@ def test_a_cached_page_follows_a_withdrawal_committed_elsewhere(listening, clien
     other.close()
     assert listening.notified.wait(5)
     assert client.get(url).status_code == 410
+
+
+@on_postgresql
+@pytest.mark.django_db
+def test_the_statement_is_prepared_only_when_numbers_are_kept(settings):
+    """PAGE_NUMBERS_KEPT=0 (e.g. behind PgBouncer's transaction pooling) leaves no state on a connection."""
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_NUMBERS_KEPT = False
+    with CaptureQueriesContext(connection) as plain:
+        page_stamps.read(PAGE)
+    assert [query["sql"].split()[0] for query in plain] == ["SELECT"]
+    settings.PAGE_NUMBERS_KEPT = True  # inside the test's transaction nothing is kept, but it prepares
+    with CaptureQueriesContext(connection) as prepared:
+        page_stamps.read(PAGE)
+        page_stamps.read(PAGE)
+    assert [query["sql"].split()[0] for query in prepared][-2:] == ["EXECUTE", "EXECUTE"]

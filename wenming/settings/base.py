@@ -299,5 +299,6 @@ RECYCLE_BIN_PURGE_EVERY_HOURS = float(os.environ.get("RECYCLE_BIN_PURGE_EVERY_HO
 
 # On PostgreSQL each process keeps the public pages' numbers in memory between the database's change
 # notifications (bulletins/kept_numbers.py). PAGE_NUMBERS_KEPT=0 reads them on every request instead,
-# e.g. behind a PgBouncer in transaction pooling mode, which does not pass LISTEN on.
+# with a plain (not prepared) statement: behind a PgBouncer in transaction pooling mode, which passes
+# neither LISTEN nor a PREPAREd statement on.
 PAGE_NUMBERS_KEPT = os.environ.get("PAGE_NUMBERS_KEPT", "1") != "0"
