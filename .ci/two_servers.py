@@ -105,7 +105,7 @@ def listening_workers():
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                       "AND query = 'LISTEN wenming_page_numbers'")
+                       "AND application_name = 'wenming-page-numbers'")
         return cursor.fetchone()[0]
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -177,16 +177,22 @@ def _ensure_generation_row(now):
     ContentGeneration.objects.get_or_create(pk=1, defaults={"number": 0, "started_at": now})
 
 
+# Each write and its NOTIFY (kept_numbers.announce) commit together, also when called outside a transaction.
+
+
+@transaction.atomic(savepoint=False)
 def _write_generation(now, *, replacing=None):
     """Start a new generation; with `replacing`, only if that one is still current."""
     rows = _generation_row()
     if replacing is not None:
         rows = rows.filter(number=replacing)
     fields = {"number": _new_number(), "started_at": now, "valid_until": _next_publish_time(now)}
-    if not rows.update(**fields) and replacing is None:  # no row yet (a new or emptied database)
+    if rows.update(**fields):
+        kept_numbers.announce()
+    elif replacing is None:  # no row yet (a new or emptied database)
         _ensure_generation_row(now)
         _generation_row().update(**fields)
-    kept_numbers.announce()
+        kept_numbers.announce()
 
 
 def bump_generation():
@@ -196,6 +202,7 @@ def bump_generation():
     _write_generation(timezone.now())
 
 
+@transaction.atomic(savepoint=False)
 def refresh_schedule():
     """Re-read the next scheduled publish time into the generation row, keeping its number.
 
@@ -209,6 +216,7 @@ def refresh_schedule():
         kept_numbers.announce()
 
 
+@transaction.atomic(savepoint=False)
 def bump_pages(pages):
     """Give each (scope, key) in `pages` a new stamp: their cached pages are no longer read."""
     _, PageStamp = _models()

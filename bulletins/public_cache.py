@@ -74,24 +74,36 @@ def _spec_of(match):
     return getattr(match.func, "public_page", None) if match else None
 
 
-@functools.lru_cache(maxsize=4096)
+_public_paths = {}  # path -> (declaration, URL keyword arguments); public pages only
+MOST_PATHS = 4096
+
+
 def public_page_at(path_info):
     """(the public page's declaration, the URL's keyword arguments as a tuple) for a path, or None.
 
-    Remembered per path (the URLconf does not change while a process runs), so a cache hit does
-    not walk the URL patterns; bounded, so a crawler's made-up paths only push out older ones."""
+    Public pages' paths are remembered (the URLconf does not change while a process runs), so a
+    cache hit does not walk the URL patterns; at most MOST_PATHS of them, and other paths are
+    never remembered, so a crawler's made-up paths cannot push the real ones out."""
+    found = _public_paths.get(path_info)
+    if found is not None:
+        return found
     try:
         match = resolve(path_info)
     except Resolver404:
         return None
     spec = _spec_of(match)
-    return (spec, tuple(sorted(match.kwargs.items()))) if spec else None
+    if spec is None:
+        return None
+    if len(_public_paths) >= MOST_PATHS:
+        _public_paths.clear()
+    found = _public_paths[path_info] = (spec, tuple(sorted(match.kwargs.items())))
+    return found
 
 
 @receiver(setting_changed)
 def _forget_paths(*, setting, **kwargs):
     if setting == "ROOT_URLCONF":  # tests with their own URLconf
-        public_page_at.cache_clear()
+        _public_paths.clear()
 
 
 def current_generation(request=None):
