@@ -23,7 +23,7 @@ INSTALLED_APPS = [
     "accounts",
     "bulletins",
     "submissions",
-    "django.contrib.admin",
+    "wenming.admin_site.WenmingAdminConfig",  # django.contrib.admin, the app list kept per user's rights
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
