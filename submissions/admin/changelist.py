@@ -9,6 +9,7 @@ has the figures. The unit filter is made cheap the same way in filters.py.
 """
 
 import datetime
+import html
 from urllib.parse import quote as urlquote
 
 from django.contrib.admin import helpers
@@ -21,6 +22,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
@@ -105,7 +107,16 @@ class InboxChangeList(ChangeList):
 
 def _escaped(*values):
     """As format_html() treats its arguments: safe strings as they are, everything else escaped."""
-    return tuple(conditional_escape(value) for value in values)
+    return tuple([_escape(value) for value in values])
+
+
+def _escape(value):
+    """conditional_escape(value), without its wrappers' cost on each of a page's ~500 values."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))  # as django.utils.html.escape
 
 
 def _classes(names):
@@ -137,6 +148,8 @@ def _field_display(field, name, css, empty):
     classes = _classes([css, "nowrap"] if isinstance(field, NOWRAP_FIELDS) else [css])
     missing = _classes([css])
     related = isinstance(field.remote_field, models.ManyToOneRel)
+    # display_for_field() looks a value up in the choices first; here the lookup table is built once.
+    choices = dict(field.flatchoices) if not related and field.flatchoices else None
 
     def show(obj, as_link):
         try:
@@ -147,6 +160,8 @@ def _field_display(field, name, css, empty):
             value = ""
         if related:
             return classes, (empty if value is None else value)
+        if choices is not None and isinstance(value, str):
+            return classes, choices.get(value, empty)
         return classes, display_for_field(value, field, empty, avoid_link=as_link)
 
     return show

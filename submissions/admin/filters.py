@@ -34,22 +34,31 @@ class SentUnitFilter(admin.RelatedOnlyFieldListFilter):
         if changelist.add_facets or self.include_empty_choice or template.count(PK_PLACEHOLDER) != 1:
             yield from super().choices(changelist)  # rare: the template falls back to Django's loop
             return
+        everything = changelist.get_query_string(remove=[self.lookup_kwarg, self.lookup_kwarg_isnull])
         choices = [{
             "selected": self.lookup_val is None and not self.lookup_val_isnull,
-            "query_string": changelist.get_query_string(remove=[self.lookup_kwarg, self.lookup_kwarg_isnull]),
+            "query_string": everything,
             "display": _("All"),
         }]
+        lines = [_line(choices[0]["selected"], _href(everything), choices[0]["display"])]
+        # The pk, quoted, is letters, digits and %XX: the same in the address as escaped in the page.
+        href = _href(template)
         for pk_val, val in self.lookup_choices:
-            choices.append({
-                "selected": self.lookup_val is not None and str(pk_val) in self.lookup_val,
-                "query_string": template.replace(PK_PLACEHOLDER, quote_plus(str(pk_val))),
-                "display": val,
-            })
-        self.choices_html = mark_safe("".join(
-            '\n    <li%s>\n    <a href="%s">%s</a></li>\n  ' % (
-                ' class="selected"' if choice["selected"] else "",
-                conditional_escape(iri_to_uri(choice["query_string"])),
-                conditional_escape(choice["display"]),
-            ) for choice in choices
-        ))
+            quoted = quote_plus(str(pk_val))
+            choice = {"selected": self.lookup_val is not None and str(pk_val) in self.lookup_val,
+                      "query_string": template.replace(PK_PLACEHOLDER, quoted), "display": val}
+            choices.append(choice)
+            lines.append(_line(choice["selected"], href.replace(PK_PLACEHOLDER, quoted), val))
+        self.choices_html = mark_safe("".join(lines))
         yield from choices
+
+
+def _href(query_string):
+    """As admin/filter.html writes a query string: {{ choice.query_string|iriencode }}."""
+    return conditional_escape(iri_to_uri(query_string))
+
+
+def _line(selected, href, display):
+    """One choice as admin/filter.html writes it, whitespace included."""
+    return '\n    <li%s>\n    <a href="%s">%s</a></li>\n  ' % (
+        ' class="selected"' if selected else "", href, conditional_escape(display))
