@@ -1,8 +1,10 @@
-"""The admin site (wenming/admin_site.py): the sidebar's app list, kept per user's rights, reads as Django's."""
+"""The admin site (wenming/admin_site.py, admin_sidebar.py): the sidebar, kept per user's rights and page,
+reads as Django's."""
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
+from django.template.loader import get_template
 from django.test import RequestFactory
 
 from accounts.roles import AUDITOR, EDITOR, SIGNER
@@ -58,3 +60,17 @@ def test_a_page_changing_its_list_changes_no_other_page(client):
     response.context["available_apps"][0]["models"].clear()
     response.context["available_apps"].clear()
     assert sidebar(client)
+
+
+@pytest.mark.parametrize("roles", [[EDITOR], [SIGNER]])
+def test_the_sidebar_html_is_djangos_with_the_current_page_marked(client, roles):
+    client.force_login(make_staff(*roles))
+    pages = ["/admin/bulletins/issue/", "/admin/profile/", "/admin/bulletins/issue/?q=x", "/admin/profile/"]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200
+        djangos = get_template("admin/nav_sidebar.html").render(
+            {"available_apps": response.context["available_apps"]}, response.wsgi_request)
+        content = response.content.decode()
+        assert djangos in content
+        assert ('aria-current="page"' in djangos) == page.startswith("/admin/bulletins/issue/")

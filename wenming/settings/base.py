@@ -81,6 +81,7 @@ TEMPLATES = [
                 "bulletins.context_processors.site_settings",
                 "bulletins.context_processors.public_navigation",
             ],
+            "libraries": {"admin_sidebar": "wenming.admin_sidebar"},
         },
     },
 ]
