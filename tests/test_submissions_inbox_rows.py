@@ -4,6 +4,7 @@ and must read exactly as Django's own admin would show them."""
 import pytest
 from django.contrib.admin.templatetags.admin_list import results
 from django.template.loader import get_template
+from django.utils import translation
 
 from accounts.roles import EDITOR
 from submissions import workflow
@@ -77,3 +78,11 @@ def test_the_unit_filter_reads_as_djangos_own(editor_client, query):
     # Built in one string except where Django's loop is kept (facet counts, a query holding the placeholder).
     assert (spec.choices_html is None) == ("_facets" in query or "~pk~" in query)
     assert django_own in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_times_read_as_djangos_own_in_either_language(editor_client, language):
+    make_submission(make_correspondent(), state="submitted")
+    with translation.override(language):
+        cl = editor_client.get("/admin/submissions/submission/").context["cl"]
+        assert our_rows(cl) == django_rows(cl)
