@@ -3,7 +3,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    """Separate from 0005: PostgreSQL refuses to alter a table with the fill's pending constraint checks."""
+    """Separate from 0005, so the fill is committed first: PostgreSQL may refuse to ALTER a table that has
+    deferred constraint checks pending from rows updated in the same transaction."""
 
     dependencies = [
         ("submissions", "0005_transition_unit"),
