@@ -103,7 +103,7 @@ class SubmissionGenerator:
             batch = Submission.objects.bulk_create(batch)
             SubmissionTransition.objects.bulk_create([
                 SubmissionTransition(
-                    submission=s, action=ACTIONS[s.state],
+                    submission=s, unit_id=s.unit_id, action=ACTIONS[s.state],
                     from_state=Submission.State.DRAFT if s.state == Submission.State.SUBMITTED
                     else Submission.State.SUBMITTED,
                     to_state=s.state, at=s.submitted_at,

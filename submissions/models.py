@@ -135,6 +135,8 @@ class SubmissionTransition(models.Model):
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="transitions",
                                    verbose_name="报送信息")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", editable=False,
+                             verbose_name="报送单位", help_text="信息的报送单位，保存时从信息取得；通讯员的“处理动态”按它查找。")
     action = models.CharField("操作", max_length=20, choices=Action.choices)
     from_state = models.CharField("原状态", max_length=20, choices=Submission.State.choices)
     to_state = models.CharField("新状态", max_length=20, choices=Submission.State.choices)
@@ -146,11 +148,20 @@ class SubmissionTransition(models.Model):
         verbose_name = "报送记录"
         verbose_name_plural = "报送记录"
         ordering = ["-at", "-id"]
-        # A submission's latest comment (the portal's list) without walking the whole log by time.
-        indexes = [models.Index(fields=["submission", "-at", "-id"], name="transition_submission_at")]
+        indexes = [
+            # A submission's latest comment (the portal's list) without walking the whole log by time.
+            models.Index(fields=["submission", "-at", "-id"], name="transition_submission_at"),
+            # A unit's latest changes (the portal's 处理动态) without joining the whole log to submissions.
+            models.Index(fields=["unit", "-at", "-id"], name="transition_unit_at"),
+        ]
 
     def __str__(self):
         return f"{self.submission}：{self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.unit_id is None:
+            self.unit_id = self.submission.unit_id
+        super().save(*args, **kwargs)
 
 
 class ScoringRule(models.Model):

@@ -52,14 +52,16 @@ def index(request):
     submissions = (
         Submission.objects.of_unit(request.unit_id)
         .select_related("entry__issue")
+        .defer("body")
         .annotate(last_comment=Subquery(last_comment.values("comment")[:1]))
         .order_by("-created_at", "-id")
     )
     page = Paginator(submissions, PAGE_SIZE).get_page(request.GET.get("page"))
     changes = (
-        SubmissionTransition.objects.filter(submission__unit_id=request.unit_id)
+        SubmissionTransition.objects.filter(unit_id=request.unit_id)
         .exclude(by=request.user)
-        .select_related("submission", "by")
+        .select_related("submission")
+        .defer("submission__body")
         .order_by("-at", "-id")[:10]
     )
     return render(request, "portal/index.html", {"page": page, "changes": changes})

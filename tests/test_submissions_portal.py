@@ -143,6 +143,26 @@ def test_the_list_shows_only_the_own_units_submissions(portal, correspondent):
     assert "本单位的信息" in content and "别的单位的信息" not in content
 
 
+def test_the_changes_list_others_decisions_on_the_own_units_submissions_only(portal, correspondent):
+    editor = make_staff(EDITOR)
+    own = make_submission(correspondent, state="submitted", title="本单位的信息")
+    workflow.return_submission(own, by=editor, comment="请补充参与人数")
+    other = make_submission(make_correspondent(), state="submitted", title="别的单位的信息")
+    workflow.return_submission(other, by=editor, comment="别的单位的意见")
+    portal.post(f"/portal/{own.pk}/edit/", form_data(title="本单位的信息", action="submit"))
+    content = portal.get("/portal/").content.decode()
+    changes = content.split('id="changes-title"', 1)[1].split("</section>", 1)[0]
+    assert "《" in changes and "本单位的信息" in changes and "请补充参与人数" in changes
+    assert "重新报送" not in changes  # the correspondent's own action
+    assert "别的单位" not in changes
+
+
+def test_a_transition_keeps_the_unit_of_its_submission(correspondent):
+    submission = make_submission(correspondent, state="submitted")
+    record = workflow.reject(submission, by=make_staff(EDITOR), reason="重复")
+    assert record.unit_id == submission.unit_id == correspondent.reporting_unit_id
+
+
 def test_another_units_submission_is_not_found(portal):
     other = make_submission(make_correspondent(), state="draft")
     for url in (f"/portal/{other.pk}/", f"/portal/{other.pk}/edit/"):

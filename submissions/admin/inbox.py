@@ -17,7 +17,8 @@ from .. import workflow
 from ..access import may_handle
 from ..forms import DecisionForm
 from ..models import Submission
-from .changelist import CheapRowsMixin, SentUnitFilter
+from .changelist import CheapRowsMixin
+from .filters import SentUnitFilter
 from .report import report_view
 
 DECISIONS = {"return": workflow.return_submission, "reject": workflow.reject}

@@ -23,7 +23,7 @@ INSTALLED_APPS = [
     "accounts",
     "bulletins",
     "submissions",
-    "django.contrib.admin",
+    "wenming.admin_site.WenmingAdminConfig",  # django.contrib.admin, the app list kept per user's rights
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,7 +52,8 @@ MIDDLEWARE = [
     "bulletins.public_cache.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.AdminContentSecurityPolicyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's SessionMiddleware, writing the idle expiry at most once a minute (accounts/sessions.py).
+    "accounts.sessions.IdleTimeoutSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "bulletins.context_processors.site_settings",
                 "bulletins.context_processors.public_navigation",
             ],
+            "libraries": {"admin_sidebar": "wenming.admin_sidebar"},
         },
     },
 ]
@@ -123,10 +125,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_EXPIRY_DAYS = int(os.environ.get("PASSWORD_EXPIRY_DAYS", "90"))
 
-# Sessions end after 30 idle minutes: every request pushes the expiry forward on the server.
+# Sessions end after 30 idle minutes: requests push the expiry forward on the server, rewriting the
+# session at most once every SESSION_REFRESH_SECONDS (so a session may end up to that much sooner).
 SESSION_IDLE_TIMEOUT_MINUTES = int(os.environ.get("SESSION_IDLE_TIMEOUT_MINUTES", "30"))
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
