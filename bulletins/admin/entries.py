@@ -9,7 +9,7 @@ from bulletins import workflow
 from bulletins.models import Entry, EntryBand, EntryPerson, Issue
 from bulletins.revisions import save_revision
 from bulletins.sanitize import sanitize_html
-from wenming.admin_mixins import HiddenFromDeletePageMixin
+from wenming.admin_mixins import HiddenFromDeletePageMixin, LeanChangeFormMediaMixin
 
 from .importing import link_saved_entries
 from .issue_forms import EntryAdminForm, EntryInlineForm
@@ -104,7 +104,8 @@ class EntryPersonInline(admin.TabularInline):
 
 
 @admin.register(Entry)
-class EntryAdmin(HiddenFromDeletePageMixin, ReturnToProofreadingMixin, EditableWithIssueMixin, admin.ModelAdmin):
+class EntryAdmin(LeanChangeFormMediaMixin, HiddenFromDeletePageMixin, ReturnToProofreadingMixin,
+                 EditableWithIssueMixin, admin.ModelAdmin):
     hidden_on_delete_page = (EntryBand,)
 
     form = EntryAdminForm
