@@ -38,7 +38,8 @@
     window.jQuery = django.jQuery
     loading = script.dataset.scripts.split(" ").reduce((previous, src) => previous.then(() => loadScript(src)),
       Promise.resolve())
-    loading.finally(() => { if (before === undefined) delete window.jQuery; else window.jQuery = before })
+    const giveBack = () => { if (before === undefined) delete window.jQuery; else window.jQuery = before }
+    loading.then(giveBack, giveBack)
     return loading
   }
 
