@@ -45,13 +45,15 @@ class LazyCKEditorWidget(CKEditorWidget):
             return media
         basepath = getattr(settings, "CKEDITOR_BASEPATH", None) or static("ckeditor/ckeditor/")
         # Replaces the stock ckeditor-init.js, which starts every editor on load; CKEditor itself
-        # (760 KB of script) is loaded by it when the first editor starts.
+        # (760 KB of script) and django-ckeditor's styles for it are loaded by it when the first
+        # editor starts.
         return forms.Media(
-            css={"all": ["ckeditor/ckeditor.css", "bulletins/admin/lazy-editors.css"]},
+            css={"all": ["bulletins/admin/lazy-editors.css"]},
             js=[Script("bulletins/admin/lazy-editors.js", id="ckeditor-init-script", **{
                 "data-ckeditor-basepath": basepath,
                 "data-ckeditor-src": static("ckeditor/ckeditor/ckeditor.js"),
                 "data-fixups-src": static("ckeditor/fixups.js"),
+                "data-styles-href": static("ckeditor/ckeditor.css"),
             })],
         )
 

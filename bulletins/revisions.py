@@ -35,11 +35,14 @@ def save_revision(issue, *, user, comment):
     """
     reversion.set_user(user)
     reversion.set_comment(comment)
-    reversion.add_to_revision(issue)
-    for entry in issue.entries.prefetch_related("entry_people", "units"):  # units: for the serialiser
+    # Entries before the issue: the issue's `follow` then finds them in the revision already,
+    # instead of reading each entry's links, units and people again one query at a time.
+    entries = issue.entries.prefetch_related("entry_people__person", "units")  # units: for the serialiser
+    for entry in entries:
         reversion.add_to_revision(entry)
         for link in entry.entry_people.all():
             reversion.add_to_revision(link)
+    reversion.add_to_revision(issue)
 
 
 def versions_of(issue):

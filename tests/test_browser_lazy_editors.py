@@ -189,6 +189,9 @@ def test_unit_fields_start_their_autocomplete_when_reached_and_a_unit_can_be_cho
     settle(editor_page)
     started = started_unit_fields(editor_page)
     assert "entries-11-units" not in started and len(started) < ENTRIES
+    # select2 is loaded with the first field started, not with the page.
+    loaded = editor_page.evaluate("performance.getEntriesByType('resource').map((r) => r.name).join(' ')")
+    assert ("select2" in loaded) == bool(started)
     editor_page.locator("#id_entries-9-units").scroll_into_view_if_needed()
     wait_until(editor_page, "document.getElementById('id_entries-9-units').classList.contains('admin-autocomplete')")
     # A field pressed before its turn starts at once, open; choosing a unit and saving keeps it.

@@ -1,6 +1,8 @@
 """Entry bodies on the issue page: previews instead of 13 editors on load, and a body nobody edited is
 kept byte for byte however the browser posts it back (bulletins/editors.py)."""
 
+import re
+
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
@@ -46,6 +48,9 @@ def test_the_issue_page_shows_each_body_as_a_sanitised_preview_and_loads_no_eage
     assert "<p onclick" not in html and "<script>alert(1)</script>" not in html
     assert "bulletins/admin/lazy-editors.js" in html and "ckeditor/ckeditor-init.js" not in html
     assert 'data-type="ckeditortype"' not in html
+    # django-ckeditor's styles come with CKEditor, when the first editor starts.
+    assert 'data-styles-href="/static/ckeditor/ckeditor.' in html
+    assert not re.search(r'<link[^>]*ckeditor/ckeditor\.', html)
 
 
 def test_the_stock_eager_editors_come_back_with_the_switch_off(editor, issue, settings):

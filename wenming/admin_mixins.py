@@ -1,5 +1,6 @@
 """Admin behaviour shared across apps."""
 
+from django import forms
 from django.utils.text import capfirst
 
 
@@ -14,6 +15,24 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class LeanChangeFormMediaMixin:
+    """A change page with no prepopulated field leaves out the scripts every admin page loads for
+    prepopulated fields and for the list's bulk actions: four blocking scripts, one of them 160 KB."""
+
+    unused_on_change_form = ("admin/js/actions", "admin/js/urlify", "admin/js/prepopulate.",
+                             "admin/js/vendor/xregexp/")
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        media = context.get("media")
+        prepopulated = context["adminform"].prepopulated_fields or any(
+            formset.prepopulated_fields for formset in context.get("inline_admin_formsets", ()))
+        if media is not None and not prepopulated:
+            js = [script for script in media._js
+                  if not (isinstance(script, str) and script.startswith(self.unused_on_change_form))]
+            context["media"] = forms.Media(js=js, css=media._css)
+        return super().render_change_form(request, context, *args, **kwargs)
 
 
 class HiddenFromDeletePageMixin:

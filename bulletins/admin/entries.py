@@ -6,14 +6,14 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.safestring import mark_safe
 
 from bulletins import workflow
-from bulletins.forms import EntryForm
 from bulletins.models import Entry, EntryBand, EntryPerson, Issue
 from bulletins.revisions import save_revision
 from bulletins.sanitize import sanitize_html
-from wenming.admin_mixins import HiddenFromDeletePageMixin
+from wenming.admin_mixins import HiddenFromDeletePageMixin, LeanChangeFormMediaMixin
 
 from .importing import link_saved_entries
-from .issue_forms import EntryAdminForm
+from .issue_forms import EntryAdminForm, EntryInlineForm
+from .preloaded_fields import PreloadedModelChoiceField, PreloadedModelMultipleChoiceField, preload_entry_fields
 from .proofreading import ReturnToProofreadingMixin
 from .unit_widgets import EntryUnitsWidget, use_prefetched_units
 
@@ -52,7 +52,8 @@ class EditableWithIssueMixin:
 
 
 class EntryInlineFormSet(BaseInlineFormSet):
-    """The entries of an issue page: the section list is read once for the page, not once per entry."""
+    """The entries of an issue page: the section list is read once for the page, not once per entry,
+    and a save validates each entry's id, 栏目 and 单位 against what the page has read."""
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
@@ -62,6 +63,7 @@ class EntryInlineFormSet(BaseInlineFormSet):
                 self._section_choices = list(iter(field.choices))  # iter: no COUNT query
             field.choices = self._section_choices
         use_prefetched_units(form)
+        preload_entry_fields(self, form)
 
 
 class EntryInline(EditableWithIssueMixin, admin.StackedInline):
@@ -75,13 +77,19 @@ class EntryInline(EditableWithIssueMixin, admin.StackedInline):
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self._may_edit(request, obj)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "section":
+            kwargs["form_class"] = PreloadedModelChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "units":
             kwargs["widget"] = EntryUnitsWidget(
                 db_field, self.admin_site, using=kwargs.get("using"))
+            kwargs["form_class"] = PreloadedModelMultipleChoiceField
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    form = EntryForm
+    form = EntryInlineForm
     extra = 0
     ordering = ["section__order", "order", "id"]
     autocomplete_fields = ["units"]
@@ -96,7 +104,8 @@ class EntryPersonInline(admin.TabularInline):
 
 
 @admin.register(Entry)
-class EntryAdmin(HiddenFromDeletePageMixin, ReturnToProofreadingMixin, EditableWithIssueMixin, admin.ModelAdmin):
+class EntryAdmin(LeanChangeFormMediaMixin, HiddenFromDeletePageMixin, ReturnToProofreadingMixin,
+                 EditableWithIssueMixin, admin.ModelAdmin):
     hidden_on_delete_page = (EntryBand,)
 
     form = EntryAdminForm

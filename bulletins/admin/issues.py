@@ -14,7 +14,7 @@ from accounts import audit
 from bulletins import checks, recycle_bin, workflow
 from bulletins.models import EntryBand, Issue, IssueTransition
 from bulletins.revisions import save_revision
-from wenming.admin_mixins import HiddenFromDeletePageMixin
+from wenming.admin_mixins import HiddenFromDeletePageMixin, LeanChangeFormMediaMixin
 
 from .entries import EntryInline
 from .importing import link_saved_entries
@@ -41,7 +41,8 @@ class VisibilityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Issue)
-class IssueAdmin(HiddenFromDeletePageMixin, IssueTransitionsMixin, IssueHistoryMixin, admin.ModelAdmin):
+class IssueAdmin(LeanChangeFormMediaMixin, HiddenFromDeletePageMixin, IssueTransitionsMixin, IssueHistoryMixin,
+                 admin.ModelAdmin):
     hidden_on_delete_page = (EntryBand,)
 
     form = IssueForm

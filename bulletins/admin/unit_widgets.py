@@ -1,8 +1,11 @@
 """The 单位 field of the entry inlines: its selected units come from the page's one prefetch query,
-and its select2 autocomplete starts when it is reached (static/bulletins/admin/lazy-autocomplete.js)."""
+and its select2 autocomplete starts when it is reached (static/bulletins/admin/lazy-autocomplete.js),
+select2 itself loaded then, not with the page."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.templatetags.static import static
 
 
 class EntryUnitsWidget(AutocompleteSelectMultiple):
@@ -19,8 +22,20 @@ class EntryUnitsWidget(AutocompleteSelectMultiple):
 
     @property
     def media(self):
-        return super().media + forms.Media(js=["bulletins/admin/lazy-autocomplete.js"],
-                                           css={"screen": ["bulletins/admin/lazy-autocomplete.css"]})
+        # Django's media less select2 and autocomplete.js (five files the page waited for), which
+        # lazy-autocomplete.js loads, in Django's order, when the first 单位 field is reached.
+        extra = "" if settings.DEBUG else ".min"
+        stock = super().media
+        later = [path for path in stock._js if path not in ("admin/js/vendor/jquery/jquery%s.js" % extra,
+                                                                "admin/js/jquery.init.js")]
+        return forms.Media(
+            js=["admin/js/vendor/jquery/jquery%s.js" % extra, "admin/js/jquery.init.js",
+                forms.Script("bulletins/admin/lazy-autocomplete.js", id="lazy-autocomplete-script", **{
+                    "data-scripts": " ".join(static(path) for path in later),
+                    "data-styles": " ".join(static(path) for path in stock._css["screen"]),
+                })],
+            css={"screen": ["bulletins/admin/lazy-autocomplete.css"]},
+        )
 
     def optgroups(self, name, value, attr=None):
         selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}

@@ -3,18 +3,57 @@
  * Django's autocomplete.js starts select2 on every `.admin-autocomplete` select when the page has
  * loaded; on the issue page that is thirteen at once. The 单位 selects of the entry inlines carry
  * `lazy-autocomplete` instead (bulletins/admin/unit_widgets.py); each becomes `admin-autocomplete`
- * and starts when it scrolls into view, or at once when it is focused or pressed first.
+ * and starts when it scrolls into view, or at once when it is focused or pressed first. select2,
+ * its translation and Django's autocomplete.js (this script's data-scripts, in Django's order) and
+ * their styles are loaded when the first one starts, not with the page.
  */
 ;(() => {
   const FIELD = "select.lazy-autocomplete"
   const isTemplate = (select) => select.name.includes("__prefix__")
+  const script = document.getElementById("lazy-autocomplete-script")
+
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const element = document.createElement("script")
+      element.src = src
+      element.onload = resolve
+      element.onerror = () => reject(new Error(`无法载入单位选择框：${src}`))
+      document.head.appendChild(element)
+    })
+  }
+
+  let loading = null
+  function loadSelect2() {
+    if (loading) return loading
+    if (django.jQuery.fn.djangoAdminSelect2) return (loading = Promise.resolve())
+    for (const href of script.dataset.styles.split(" ")) {
+      const link = document.createElement("link")
+      link.rel = "stylesheet"
+      link.href = href
+      document.head.appendChild(link)
+    }
+    // select2 and its translation register on the global jQuery, which jquery.init.js has
+    // handed to django.jQuery; lend it back while they load.
+    const before = window.jQuery
+    window.jQuery = django.jQuery
+    loading = script.dataset.scripts.split(" ").reduce((previous, src) => previous.then(() => loadScript(src)),
+      Promise.resolve())
+    const giveBack = () => { if (before === undefined) delete window.jQuery; else window.jQuery = before }
+    loading.then(giveBack, giveBack)
+    return loading
+  }
 
   function start(select) {
-    if (select.dataset.autocomplete === "started") return
-    select.dataset.autocomplete = "started"
+    if (select.dataset.autocomplete === "started" || select.dataset.autocomplete === "loading") {
+      return loading || Promise.resolve()
+    }
+    select.dataset.autocomplete = "loading"
     observer.unobserve(select)
-    select.classList.replace("lazy-autocomplete", "admin-autocomplete")
-    django.jQuery(select).djangoAdminSelect2()
+    return loadSelect2().then(() => {
+      select.dataset.autocomplete = "started"
+      select.classList.replace("lazy-autocomplete", "admin-autocomplete")
+      django.jQuery(select).djangoAdminSelect2()
+    })
   }
 
   const observer = new IntersectionObserver((records) => {
@@ -34,14 +73,13 @@
   function startNow(event) {
     const select = event.target.closest && event.target.closest(FIELD)
     if (!select || isTemplate(select)) return
-    const $select = django.jQuery(select)
-    start(select)
-    if (event.type === "mousedown") {
-      event.preventDefault()
-      $select.select2("open")
-    } else {
-      $select.data("select2").$container.find(".select2-search__field").trigger("focus")
-    }
+    if (event.type === "mousedown") event.preventDefault()
+    const open = event.type === "mousedown"
+    start(select).then(() => {
+      const $select = django.jQuery(select)
+      if (open) $select.select2("open")
+      else $select.data("select2").$container.find(".select2-search__field").trigger("focus")
+    })
   }
   document.addEventListener("mousedown", startNow)
   document.addEventListener("focusin", startNow)

@@ -7,7 +7,8 @@
  * editor never started is posted as the textarea holds it, the stored HTML; an editor that started
  * but holds no edit posts that original too, not CKEditor's reformatting of it. Replaces
  * django-ckeditor's ckeditor-init.js, which started every editor on load; CKEditor itself
- * (ckeditor.js, then django-ckeditor's fixups.js) is loaded when the first editor starts.
+ * (ckeditor.js, then django-ckeditor's fixups.js) and django-ckeditor's ckeditor.css are loaded
+ * when the first editor starts.
  */
 /* global CKEDITOR */
 ;(() => {
@@ -26,6 +27,12 @@
     })
   }
   function loadCKEditor() {
+    if (!loading && script.dataset.stylesHref) {
+      const link = document.createElement("link")
+      link.rel = "stylesheet"
+      link.href = script.dataset.stylesHref
+      document.head.appendChild(link)
+    }
     if (!loading) {
       loading = window.CKEDITOR
         ? Promise.resolve()
