@@ -201,9 +201,10 @@ def _serve(connection):
             with connection.cursor() as cursor:  # a lost connection raises here, within TCP_USER_TIMEOUT_MS
                 cursor.execute(f"NOTIFY {CHANNEL}, '{PING}'")
             pinged_at = time.monotonic()
-        readable, _, _ = select.select([connection], [], [], WAKE_SECONDS)
-        if readable:
-            connection.poll()
+        if not connection.notifies:  # the ping's own notification comes back with its reply: handle it now
+            readable, _, _ = select.select([connection], [], [], WAKE_SECONDS)
+            if readable:
+                connection.poll()
         _handle(connection, own_backend)
 
 

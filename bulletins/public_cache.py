@@ -146,8 +146,11 @@ def _storable(response):
 
 def page_key(request, spec, generation):
     """The normalised URL (host, path, the declared parameters in a fixed order) and the page's numbers."""
-    params = urlencode([(name, value) for name in spec.params for value in request.GET.getlist(name)])
-    url = f"{request.get_host()}{request.path}?{params}"
+    params = urlencode([(name, value) for name in spec.params for value in request.GET.getlist(name)]) if spec.params else ""
+    # The host as sent, not validated here: a page is stored only after the whole stack has served it
+    # (CommonMiddleware rejects a host outside ALLOWED_HOSTS with a 400, never stored), so a made-up
+    # host can only ever name an empty entry. Validating it again cost most of a hit's key.
+    url = f"{request._get_raw_host()}{request.path}?{params}"
     return f"public:page:{generation.number}:{generation.page[0]}:{generation.stamp}:" + hashlib.sha256(
         url.encode()
     ).hexdigest()
@@ -157,6 +160,14 @@ def _without_session(request):
     return request.method in ("GET", "HEAD") and not any(
         name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME, "messages")
     )
+
+
+def _revalidating(request):
+    """Whether the request carries a validator, i.e. may be answered 304 (or 412)."""
+    return any(name in request.META for name in VALIDATORS)
+
+
+VALIDATORS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
 
 
 def _stored(response):
@@ -198,6 +209,8 @@ class PublicPageCacheMiddleware:
         stored = cache.get(key)
         if stored is not None:
             response = _response_from(stored)
+            if not _revalidating(request):
+                return response
             return get_conditional_response(
                 request,
                 etag=response.get("ETag"),

@@ -305,3 +305,7 @@ RECYCLE_BIN_PURGE_EVERY_HOURS = float(os.environ.get("RECYCLE_BIN_PURGE_EVERY_HO
 # with a plain (not prepared) statement: behind a PgBouncer in transaction pooling mode, which passes
 # neither LISTEN nor a PREPAREd statement on.
 PAGE_NUMBERS_KEPT = os.environ.get("PAGE_NUMBERS_KEPT", "1") != "0"
+
+# False renders every public page afresh (the benchmark's uncached phase, bench/run.py); set here so
+# that reading it on every request is a plain attribute, not a miss.
+PUBLIC_PAGE_CACHE = True
