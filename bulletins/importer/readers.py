@@ -54,8 +54,11 @@ def _docx_paragraphs(document):
             seen = set()
             for row in Table(child, document).rows:
                 for cell in row.cells:
-                    if id(cell._tc) not in seen:  # merged cells repeat
-                        seen.add(id(cell._tc))
+                    # Merged cells repeat the same element. The elements themselves are kept, not their
+                    # id(): lxml's proxy of a cell already passed may be freed and its id() reused by
+                    # another cell's, which then went missing now and then (the 版记's last row, say).
+                    if cell._tc not in seen:
+                        seen.add(cell._tc)
                         yield from cell.paragraphs
 
 
