@@ -47,6 +47,11 @@ def _values(event):
     return {name: getattr(event, name) for name in FIELDS}
 
 
+def row_is_intact(event):
+    """Whether the record's fields still give the hash it was chained with."""
+    return hmac.compare_digest(digest(_values(event), event.prev_hash), event.row_hash)
+
+
 def locked_head(head_model):
     """The chain head, locked until the transaction ends (it is recreated after a test's flush)."""
     head, _ = head_model.objects.select_for_update().get_or_create(
@@ -85,7 +90,7 @@ def verify(events, head):
                 message = (f"审计记录（编号 {event.pk}）不接续上一条（编号 {last.pk}）：其间的记录被删除，"
                            "或此条是插入的。")
             return Break(event.pk, message)
-        if not hmac.compare_digest(digest(_values(event), event.prev_hash), event.row_hash):
+        if not row_is_intact(event):
             return Break(event.pk, f"审计记录（编号 {event.pk}）的内容与其哈希不符：此条被修改或伪造。")
         expected_prev, last = event.row_hash, event
     if head is None:

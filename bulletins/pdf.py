@@ -51,16 +51,10 @@ def _stylesheet(font_config):
         return CSS(string=handle.read(), font_config=font_config)
 
 
-def render_pdf(issue, sections=None, *, print_html=None, preview=False):
+def render_pdf(issue, *, print_html, preview=False):
     """The bytes of the issue's PDF from its print sheet `print_html` (a snapshot's, or a live
-    render); without it the sheet is rendered from `sections` as the print view groups them,
-    [(section, entries)]. A preview (an issue not yet public) says so at the top of every page.
+    render for a preview). A preview (an issue not yet public) says so at the top of every page.
     """
-    if print_html is None:
-        from .articles import article_from_live, render_article
-
-        entries = [entry for _, section_entries in sections for entry in section_entries]
-        print_html = render_article(article_from_live(issue, entries=entries)).print_html
     html = render_to_string(
         "bulletins/issue_pdf.html",
         {"issue": issue, "article_html": mark_safe(print_html), "site": SiteSettings.load(), "preview": preview},

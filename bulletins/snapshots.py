@@ -8,7 +8,6 @@ workflow runs inside an outer revision block of the admin). The public views ser
 """
 
 import logging
-import re
 
 import reversion
 from django.shortcuts import render
@@ -23,7 +22,6 @@ from .models import IssueSnapshot, SnapshotCheck
 logger = logging.getLogger(__name__)
 
 SIGN_ACTION = "snapshot.sign"  # the audit action of a signing (audit.record below)
-HASH_PATTERN = re.compile(r"SHA-256：([0-9a-f]{64})")
 
 
 def label(issue):
@@ -36,7 +34,7 @@ def sign(issue, *, by=None, request=None, at=None):
     site = site_values()
     rendered = render_article(article_from_live(issue, site=site))
     sha256 = rendered.sha256
-    audit.record("snapshot.sign", user=by, request=request, obj=issue,
+    audit.record(SIGN_ACTION, user=by, request=request, obj=issue,
                  detail=f"{label(issue)}，版本 {issue.version}，SHA-256：{sha256}")
     reversion.add_meta(
         IssueSnapshot, issue=issue, issue_version=issue.version, site_values=site, names=rendered.names,
@@ -89,7 +87,11 @@ def unverified_response(request, issue):
     logger.error("snapshot check failed on the public page: %s", problem)
     alert = open_alert()
     if alert is None or problem not in alert.problems:
-        record_check(SnapshotCheck.Source.PUBLIC_PAGE, problems=[problem], checked=1)
+        # The alert shows the newest check: it carries the problems already open, so neither a
+        # full run's findings are hidden nor a row written per visit when two pages fail in turn.
+        open_problems = alert.problems.splitlines() if alert is not None else []
+        record_check(SnapshotCheck.Source.PUBLIC_PAGE, problems=[*open_problems, problem],
+                     checked=alert.checked if alert is not None else 1)
     response = render(request, "snapshot_unverified.html", {"issue": issue}, status=503)
     add_never_cache_headers(response)
     return response

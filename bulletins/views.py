@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import condition
 
 from . import pdf, snapshots
-from .articles import article_from_live, live_entries, render_article
+from .articles import article_from_live, render_article
 from .models import EntryPerson, Issue, Person, Section, Unit
 from .page_stamps import issue_page
 from .public_cache import cached_value, current_generation, is_cacheable_request, public_page
@@ -20,11 +20,6 @@ ISSUES_PER_PAGE = 20
 ENTRIES_PER_PAGE = 20
 HOME_RECENT_ISSUES = 10
 HOME_ENTRIES_PER_SECTION = 2
-
-
-def _entries_of(issues):
-    """Entries of the given issues with their section, people (title as written) and units, in reading order."""
-    return live_entries(issues)
 
 
 def _group_by_section(entries):

@@ -2,6 +2,7 @@
 
 import reversion
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.forms.models import BaseInlineFormSet
 from django.utils.safestring import mark_safe
 
@@ -149,20 +150,29 @@ class EntryAdmin(LeanChangeFormMediaMixin, HiddenFromDeletePageMixin, ReturnToPr
         if change and "issue" in form.changed_data:
             issue_ids.add(form.initial.get("issue"))
         for issue in Issue.objects.select_for_update().filter(pk__in=issue_ids):
-            self._touch(request, issue)
-            if issue.status == Issue.Status.PUBLISHED:
-                workflow.correct(issue, by=request.user, what="条目", request=request)
-            else:
-                save_revision(issue, user=request.user, comment="修改条目")
+            self._issue_changed(request, issue, comment="修改条目")
 
     def delete_model(self, request, obj):
         issue = obj.issue
         with reversion.create_revision(manage_manually=True):
             super().delete_model(request, obj)
-            self._touch(request, issue)
-            save_revision(issue, user=request.user, comment="删除条目")
+            self._issue_changed(request, issue, comment="删除条目")
 
-    def _touch(self, request, issue):
+    def delete_queryset(self, request, queryset):
+        """“删除所选”: each entry as on its own page — checked against its issue's state, and a
+        published issue corrected (signed again) rather than changed behind its snapshot."""
+        for entry in queryset.select_related("issue"):
+            if not self._may_edit(request, entry):
+                raise PermissionDenied(f"“{entry.issue}”当前状态为“{entry.issue.get_status_display()}”，您不能删除其中的条目。")
+            self.delete_model(request, entry)
+
+    def _issue_changed(self, request, issue, *, comment):
+        """An entry saved or deleted on its own page is a change of its issue: new version, and a
+        correction (signed again) when the issue is published, else a revision."""
         issue.version += 1
         issue.updated_by = request.user
         issue.save(update_fields=["version", "updated_by", "updated_at"])
+        if issue.status == Issue.Status.PUBLISHED:
+            workflow.correct(issue, by=request.user, what="条目", request=request)
+        else:
+            save_revision(issue, user=request.user, comment=comment)
