@@ -131,16 +131,6 @@ def site_values(site=None):
     return {name: getattr(site, name) for name in SITE_FIELDS}
 
 
-def _distribution(issue_fields, site):
-    """The 版记 rule of Issue.distribution, on plain values."""
-    own = any(issue_fields.get(name) for name in ("report_to", "send_to", "issue_to"))
-    source = issue_fields if own else site
-    print_run = issue_fields.get("print_run")
-    return Distribution(report_to=source.get("report_to") or "", send_to=source.get("send_to") or "",
-                        issue_to=source.get("issue_to") or "",
-                        print_run=print_run if print_run is not None else site.get("print_run"))
-
-
 def _to_second(value):
     """Times to the second: a revision stores them to the millisecond, the live row to the microsecond."""
     return value.replace(microsecond=0) if value is not None else None
@@ -151,7 +141,7 @@ def _article(issue_fields, sections, site):
         year=issue_fields["year"], number=issue_fields["number"], title=issue_fields["title"],
         source=issue_fields["source"], dated_at=_to_second(issue_fields["dated_at"]),
         correction_note=issue_fields["correction_note"], corrected_at=_to_second(issue_fields["corrected_at"]),
-        distribution=_distribution(issue_fields, site), site=dict(site), sections=tuple(sections),
+        distribution=Distribution.chosen(issue_fields, site), site=dict(site), sections=tuple(sections),
     )
 
 

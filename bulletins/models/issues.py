@@ -24,6 +24,18 @@ class Distribution:
     issue_to: str = ""
     print_run: int | None = None
 
+    FIELDS = ("report_to", "send_to", "issue_to", "print_run")
+
+    @classmethod
+    def chosen(cls, own, site):
+        """The 版记 rule, on mappings of FIELDS (an issue's values and the site settings'): the
+        issue's own 报/送/发 when any is filled, else the site's; its print run, else the site's."""
+        source = own if any(own.get(name) for name in ("report_to", "send_to", "issue_to")) else site
+        print_run = own.get("print_run")
+        return cls(report_to=source.get("report_to") or "", send_to=source.get("send_to") or "",
+                   issue_to=source.get("issue_to") or "",
+                   print_run=print_run if print_run is not None else site.get("print_run"))
+
     def lines(self):
         """(label, text) of the non-empty 报/送/发 lines, in the order they print."""
         pairs = (("报", self.report_to), ("送", self.send_to), ("发", self.issue_to))
@@ -161,11 +173,8 @@ class Issue(models.Model):
     def distribution(self, site=None):
         """The 版记 this issue prints: its own 报/送/发 when any is filled, else the site's default."""
         site = site or SiteSettings.load()
-        source = self if (self.report_to or self.send_to or self.issue_to) else site
-        return Distribution(
-            report_to=source.report_to, send_to=source.send_to, issue_to=source.issue_to,
-            print_run=self.print_run if self.print_run is not None else site.print_run,
-        )
+        return Distribution.chosen({name: getattr(self, name) for name in Distribution.FIELDS},
+                                   {name: getattr(site, name) for name in Distribution.FIELDS})
 
     @property
     def is_published(self):
