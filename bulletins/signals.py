@@ -22,7 +22,6 @@ include every issue published by a transaction that committed before.
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
-from django.utils import timezone
 
 from .models import Entry, EntryPerson, Issue, Person, Section, SiteSettings, Unit
 from .page_stamps import LISTING, bump_generation, bump_pages, issue_page, refresh_schedule
@@ -34,8 +33,9 @@ PLACE_FIELDS = ("year", "number", "dated_at", "status", "published_at")
 # What shows what ------------------------------------------------------------------------------
 
 
-def _is_public(place, now):
-    return place["status"] == PUBLISHED and place["published_at"] is not None and place["published_at"] <= now
+def _is_public(place):
+    """Issue.is_published (the one publishing rule) for a place read before or after a change."""
+    return Issue(status=place["status"], published_at=place["published_at"]).is_published
 
 
 def _issue_pages(place):
@@ -97,8 +97,7 @@ def _forget_issue(issue, places, *, visibility_changed):
     if not any(place["status"] == PUBLISHED for place in places):
         return  # a draft, in review or withdrawn both before and after: no public page shows it
     refresh_schedule()
-    now = timezone.now()
-    public = [place for place in places if _is_public(place, now)]
+    public = [place for place in places if _is_public(place)]
     if not public:
         return  # scheduled: it appears when the generation expires at its time
     entries = Entry.objects.filter(issue_id=issue.pk)
@@ -114,7 +113,7 @@ def _forget_issue(issue, places, *, visibility_changed):
 def collect_deleted_issue_pages(sender, instance, **kwargs):
     instance._pages_to_forget = None
     place = Issue.objects.filter(pk=instance.pk).values(*PLACE_FIELDS).first()
-    if place and _is_public(place, timezone.now()):
+    if place and _is_public(place):
         entries = Entry.objects.filter(issue_id=instance.pk)
         navigation = _navigation_changes(entries.values_list("section_id", flat=True),
                                          Entry.objects.exclude(issue_id=instance.pk))
@@ -192,15 +191,15 @@ def _forget_links(*, entry_ids, scope, keys):
         bump_pages({LISTING, *(issue_page(*issue) for issue in set(issues)), *((scope, key) for key in keys)})
 
 
-def _linked_entries_changed(scope, through_field):
+def _linked_entries_changed(scope, through_field, actions=("post_add", "post_remove", "post_clear")):
     """m2m_changed handler for an entry's people or units, called from either side of the link."""
 
     def handler(sender, instance, action, reverse, pk_set, **kwargs):
-        if action == "pre_clear":
+        if action == "pre_clear" and "post_clear" in actions:
             related = getattr(instance, "entries" if reverse else through_field)
             instance._cleared_links = set(related.values_list("pk", flat=True))
             return
-        if action not in ("post_add", "post_remove", "post_clear"):
+        if action not in actions:
             return
         linked = instance.__dict__.pop("_cleared_links", set()) if action == "post_clear" else set(pk_set or ())
         if reverse:  # unit.entries.add(...): instance is the unit or person
@@ -212,7 +211,9 @@ def _linked_entries_changed(scope, through_field):
 
 
 _units_changed = _linked_entries_changed("unit", "units")
-_people_changed = _linked_entries_changed("person", "people")
+# Removing or clearing people deletes EntryPerson rows one by one, which the mention handlers above
+# already see (post_delete); only adding (a bulk insert, no post_save) is left to this one.
+_people_changed = _linked_entries_changed("person", "people", actions=("post_add",))
 m2m_changed.connect(_units_changed, sender=Entry.units.through, dispatch_uid="public-pages-entry-units")
 m2m_changed.connect(_people_changed, sender=Entry.people.through, dispatch_uid="public-pages-entry-people")
 

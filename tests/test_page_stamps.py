@@ -169,3 +169,21 @@ def test_an_imported_published_issue_reaches_the_pages_of_the_people_it_names(cl
     assert "2024年" not in client.get(url).content.decode()
     import_issue(parse_text(small_issue(year=2024, number=1)), status=Issue.Status.PUBLISHED)
     assert "/issues/2024/1/" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("unlink", ["entry side", "person side"])
+def test_unlinking_a_person_forgets_their_page_once(archive, monkeypatch, unlink):
+    from bulletins import signals
+
+    entry = Issue.objects.get(number=1).entries.get()
+    person = archive["person"]
+    before = PageStamp.objects.get(scope="person", key=str(person.pk)).number
+    calls = []
+    bump = signals.bump_pages
+    monkeypatch.setattr(signals, "bump_pages", lambda pages: calls.append(set(pages)) or bump(pages))
+    if unlink == "entry side":
+        entry.people.remove(person)
+    else:
+        person.entries.clear()
+    assert PageStamp.objects.get(scope="person", key=str(person.pk)).number != before
+    assert len(calls) == (1 if unlink == "entry side" else 5)  # one per EntryPerson row: issues 1, 2, 3, 5, 6
