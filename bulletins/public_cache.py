@@ -74,16 +74,16 @@ def _spec_of(match):
     return getattr(match.func, "public_page", None) if match else None
 
 
-_public_paths = {}  # path -> (declaration, URL keyword arguments); public pages only
+_public_paths = {}  # path -> (declaration, URL keyword arguments) of pages stored in the cache
 MOST_PATHS = 4096
 
 
 def public_page_at(path_info):
     """(the public page's declaration, the URL's keyword arguments as a tuple) for a path, or None.
 
-    Public pages' paths are remembered (the URLconf does not change while a process runs), so a
-    cache hit does not walk the URL patterns; at most MOST_PATHS of them, and other paths are
-    never remembered, so a crawler's made-up paths cannot push the real ones out."""
+    The paths of stored pages are remembered (`_remember`; the URLconf does not change while a
+    process runs), so a cache hit does not walk the URL patterns. Others are resolved each time,
+    so made-up paths (a 404 under /people/<n>/, say) cannot push the real ones out."""
     found = _public_paths.get(path_info)
     if found is not None:
         return found
@@ -92,12 +92,13 @@ def public_page_at(path_info):
     except Resolver404:
         return None
     spec = _spec_of(match)
-    if spec is None:
-        return None
+    return (spec, tuple(sorted(match.kwargs.items()))) if spec else None
+
+
+def _remember(path_info, found):
     if len(_public_paths) >= MOST_PATHS:
         _public_paths.clear()
-    found = _public_paths[path_info] = (spec, tuple(sorted(match.kwargs.items())))
-    return found
+    _public_paths[path_info] = found
 
 
 @receiver(setting_changed)
@@ -144,9 +145,18 @@ def _storable(response):
     )
 
 
+MOST_KEYED_PARAMETERS = 1024  # characters, encoded; a longer query string is served but not stored
+
+
 def page_key(request, spec, generation):
-    """The normalised URL (host, path, the declared parameters in a fixed order) and the page's numbers."""
-    params = urlencode([(name, value) for name in spec.params for value in request.GET.getlist(name)]) if spec.params else ""
+    """The normalised URL (host, path, the declared parameters in a fixed order) and the page's
+    numbers; None when the parameters are too long to be worth an entry of their own.
+
+    A parameter counts with the value the views read (QueryDict's last), so repeating it
+    (`?page=1&page=1`) does not make another entry of the same page."""
+    params = urlencode([(name, request.GET[name]) for name in spec.params if name in request.GET]) if spec.params else ""
+    if len(params) > MOST_KEYED_PARAMETERS:
+        return None
     # The host as sent, not validated here: a page is stored only after the whole stack has served it
     # (CommonMiddleware rejects a host outside ALLOWED_HOSTS with a 400, never stored), so a made-up
     # host can only ever name an empty entry. Validating it again cost most of a hit's key.
@@ -206,6 +216,8 @@ class PublicPageCacheMiddleware:
         generation = page_stamps.read(spec.page_for(dict(kwargs)))
         request._public_generation = generation
         key = page_key(request, spec, generation)
+        if key is None:
+            return self.get_response(request)
         stored = cache.get(key)
         if stored is not None:
             response = _response_from(stored)
@@ -221,4 +233,5 @@ class PublicPageCacheMiddleware:
         user = getattr(request, "user", None)
         if user is not None and not user.is_authenticated and _storable(response):
             cache.set(key, _stored(response), generation.seconds_left())
+            _remember(request.path_info, found)
         return response

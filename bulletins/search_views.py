@@ -129,8 +129,9 @@ def search_view(request):
         f"{key}:{page.number}", lambda: _results_html(query, page.object_list), generation=generation
     ) if ids else ""
     params = QueryDict(mutable=True)  # only the search's own parameters carry over to the other pages
-    for name in FORM_FIELDS:
-        params.setlist(name, request.GET.getlist(name))
+    for name in FORM_FIELDS:  # the value the form read (the last), as the page's cache key has it
+        if name in request.GET:
+            params[name] = request.GET[name]
     context = {
         "form": form,
         "query": query,

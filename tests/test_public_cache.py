@@ -216,3 +216,33 @@ def test_with_page_caching_off_every_request_renders_the_page_afresh(client, iss
     sign_directly(issue)  # a new snapshot, also past the signals (the page serves the snapshot)
     response = client.get("/issues/2023/13/")
     assert "新的内容" in response.content.decode()
+
+
+def test_a_repeated_parameter_shares_the_entry_of_the_value_the_page_reads(client, issue, django_assert_num_queries):
+    client.get("/issues/?page=1")
+    with django_assert_num_queries(1):  # the numbers only: a hit
+        assert client.get("/issues/?page=2&page=1").status_code == 200
+
+
+def test_overlong_parameters_are_served_but_never_stored(client, issue):
+    from django.core.cache import cache
+
+    from bulletins.public_cache import MOST_KEYED_PARAMETERS
+
+    cache.clear()
+    long_query = "文明" * 57  # 9 characters per 文 or 明 once encoded: 1 028 with "q="
+    assert MOST_KEYED_PARAMETERS < 1028
+    assert client.get("/search/", {"q": long_query}).status_code == 200
+    assert not [key for key in cache._cache if ":public:page:" in key]
+    assert client.get("/search/", {"q": "文明"}).status_code == 200
+    assert [key for key in cache._cache if ":public:page:" in key]  # a usual query is stored
+
+
+def test_only_the_paths_of_stored_pages_are_remembered(client, issue):
+    from bulletins import public_cache
+
+    public_cache._public_paths.clear()
+    for number in range(900, 950):
+        assert client.get(f"/people/{number}/").status_code == 404
+    client.get("/issues/2023/13/")
+    assert list(public_cache._public_paths) == ["/issues/2023/13/"]
