@@ -203,3 +203,56 @@ def test_unit_fields_start_their_autocomplete_when_reached_and_a_unit_can_be_cho
     assert list(issue.entries.get(order=11).units.values_list("name", flat=True)) == ["市残疾人联合会"]
     assert editor_page.locator("#id_entries-11-units option:checked").inner_text() == "市残疾人联合会"
     assert not [message for message in editor_page.console if "Content Security Policy" in message]
+
+
+RESTARTS = """
+window.restartedUnitFields = [];
+new MutationObserver((records) => {
+  for (const record of records) {
+    if (record.target.tagName === "SELECT" && (record.oldValue || "").includes("select2-hidden-accessible")
+        && !record.target.classList.contains("select2-hidden-accessible")) {
+      window.restartedUnitFields.push(record.target.name)
+    }
+  }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ["class"], attributeOldValue: true})
+"""
+
+
+def unit_page(browser, issue, *, fail_select2=False):
+    client = Client()
+    client.force_login(make_staff("编辑", username="unit-editor"))
+    context, page = new_page(browser, client)
+    page.add_init_script(RESTARTS)
+    if fail_select2:
+        page.route("**/select2.full*.js", lambda route: route.abort())
+    page.goto(BASE_URL + reverse("admin:bulletins_issue_change", args=[issue.pk]))
+    settle(page)
+    return context, page
+
+
+def press_units(page, index):
+    page.evaluate(f"document.getElementById('id_entries-{index}-units').dispatchEvent("
+                  "new MouseEvent('mousedown', {bubbles: true, cancelable: true}))")
+
+
+def test_a_unit_field_pressed_first_opens_and_is_started_once(browser, issue):
+    context, page = unit_page(browser, issue)
+    press_units(page, 12)
+    page.locator(".select2-container--open .select2-search__field").wait_for()
+    time.sleep(0.5)  # autocomplete.js's own start, queued for jQuery's ready, has run by now
+    assert page.evaluate("window.restartedUnitFields") == []
+    assert page.locator(".select2-container--open .select2-search__field").count() == 1  # still open
+    context.close()
+
+
+def test_a_unit_field_whose_scripts_fail_says_so_and_starts_when_pressed_again(browser, issue):
+    context, page = unit_page(browser, issue, fail_select2=True)
+    press_units(page, 12)
+    note = page.locator("#id_entries-12-units ~ .lazy-autocomplete-error")
+    note.wait_for()
+    assert "无法载入单位选择框" in note.inner_text() and "请检查网络后再点一次此框" in note.inner_text()
+    page.unroute("**/select2.full*.js")
+    press_units(page, 12)
+    page.locator(".select2-container--open .select2-search__field").wait_for()
+    assert note.count() == 0
+    context.close()

@@ -38,21 +38,41 @@
     window.jQuery = django.jQuery
     loading = script.dataset.scripts.split(" ").reduce((previous, src) => previous.then(() => loadScript(src)),
       Promise.resolve())
+      // autocomplete.js queues its own start of every .admin-autocomplete for jQuery's ready: let that
+      // run first, or the field started here would be started again (and its dropdown closed).
+      .then(() => new Promise((resolve) => django.jQuery(resolve)))
     const giveBack = () => { if (before === undefined) delete window.jQuery; else window.jQuery = before }
     loading.then(giveBack, giveBack)
     return loading
   }
 
+  function showProblem(select, message) {
+    select.parentElement.querySelector(".lazy-autocomplete-error")?.remove()
+    if (!message) return
+    const note = document.createElement("p")
+    note.className = "errornote lazy-autocomplete-error"
+    note.textContent = message
+    select.insertAdjacentElement("afterend", note)
+  }
+
   function start(select) {
     if (select.dataset.autocomplete === "started" || select.dataset.autocomplete === "loading") {
-      return loading || Promise.resolve()
+      return (loading || Promise.resolve()).then(() => select.dataset.autocomplete === "started", () => false)
     }
     select.dataset.autocomplete = "loading"
     observer.unobserve(select)
     return loadSelect2().then(() => {
+      showProblem(select, "")
       select.dataset.autocomplete = "started"
       select.classList.replace("lazy-autocomplete", "admin-autocomplete")
       django.jQuery(select).djangoAdminSelect2()
+      return true
+    }, (error) => {
+      // Tried again when the field is next pressed or focused (not on scrolling, to avoid a loop).
+      loading = null
+      select.dataset.autocomplete = "failed"
+      showProblem(select, `${error.message}。已选的单位会照常保存；请检查网络后再点一次此框。`)
+      return false
     })
   }
 
@@ -75,7 +95,8 @@
     if (!select || isTemplate(select)) return
     if (event.type === "mousedown") event.preventDefault()
     const open = event.type === "mousedown"
-    start(select).then(() => {
+    start(select).then((started) => {
+      if (!started) return
       const $select = django.jQuery(select)
       if (open) $select.select2("open")
       else $select.data("select2").$container.find(".select2-search__field").trigger("focus")
