@@ -2,6 +2,7 @@
 snapshots of published issues no more than INSERT and SELECT. Run it as the owner role, after
 every `migrate` (docs/deploy.md)."""
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
@@ -11,7 +12,7 @@ from accounts.checks import AUDIT_TABLES
 def statements(role):
     role = connection.ops.quote_name(role)
     event, head = (connection.ops.quote_name(table) for table in AUDIT_TABLES)
-    snapshot = connection.ops.quote_name("bulletins_issuesnapshot")
+    snapshot = connection.ops.quote_name(apps.get_model("bulletins", "IssueSnapshot")._meta.db_table)
     return [
         f"GRANT USAGE ON SCHEMA public TO {role}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
