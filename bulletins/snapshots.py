@@ -34,7 +34,8 @@ def sign(issue, *, by=None, request=None, at=None):
     site = site_values()
     rendered = render_article(article_from_live(issue, site=site))
     sha256 = rendered.sha256
-    audit.record(SIGN_ACTION, user=by, request=request, obj=issue,
+    # SIGN_ACTION, written out: tests/test_audit_actions.py reads the actions from the record() calls.
+    audit.record("snapshot.sign", user=by, request=request, obj=issue,
                  detail=f"{label(issue)}，版本 {issue.version}，SHA-256：{sha256}")
     reversion.add_meta(
         IssueSnapshot, issue=issue, issue_version=issue.version, site_values=site, names=rendered.names,
