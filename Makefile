@@ -6,30 +6,47 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
 RUNTIME_STAMP := $(VENV)/.runtime-$(shell cksum requirements.lock | cut -d' ' -f1)
 DEV_STAMP := $(VENV)/.dev-$(shell cksum requirements-dev.lock | cut -d' ' -f1)
 
-# The lock tool, pinned, in a venv of its own (it is not a dependency of the project).
+# How the locks are installed, and why not with the venv's own pip.
+# The pip that `python3 -m venv` bundles differs from one Python build to the next (23.0 on Debian 12,
+# 23.2 on CPython 3.11.7), and some of them resolve a locked package's extra (weasyprint's
+# `fonttools[woff]>=4.59.2`) as a separate, unpinned requirement: on the day the index gained a newer
+# fonttools, `--require-hashes` refused the whole lock although nothing here had changed.
+# So installs go through the same pinned uv that writes the locks: `uv pip install --no-deps
+# --require-hashes --only-binary :all:` installs exactly the pinned files, resolves nothing, builds
+# nothing (no build environment that would take whatever setuptools is newest) and asks the index
+# only for the pinned files. uv itself comes from requirements-tools.lock, a hashed lock of one
+# wheel with no dependencies and no extras, which every pip installs the same way.
+# tests/test_install.py offers a newer release of a locked package with extras and checks that the
+# pinned one is installed all the same.
 UV_VERSION := 0.13.9
 TOOLS := .venv-tools
 UV := $(TOOLS)/bin/uv
+UV_INSTALL := $(UV) pip install --quiet --python $(PY) --no-deps --require-hashes --only-binary :all:
 # Python 3.11.0 as the floor: the lock installs on any 3.11 (Debian 12 ships 3.11.2).
-UV_COMPILE := $(UV) pip compile pyproject.toml --quiet --generate-hashes --python-version 3.11 \
+UV_COMPILE := $(UV) pip compile --quiet --generate-hashes --python-version 3.11 \
 	--python-platform x86_64-manylinux_2_28 --custom-compile-command "make lock"
 
 .PHONY: run test setup setup-dev lock bench bench-proofreading bench-editor clean
 
 $(PY):
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --without-pip $(VENV)
 
-$(RUNTIME_STAMP): requirements.lock | $(PY)
-	$(PIP_INSTALL) -r requirements.lock
+$(UV): requirements-tools.lock
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes \
+		-r requirements-tools.lock
+	touch $@
+
+$(RUNTIME_STAMP): requirements.lock | $(PY) $(UV)
+	$(UV_INSTALL) -r requirements.lock
 	rm -f $(VENV)/.runtime-*
 	touch $@
 
-$(DEV_STAMP): requirements-dev.lock | $(PY)
-	$(PIP_INSTALL) -r requirements-dev.lock
+$(DEV_STAMP): requirements-dev.lock | $(PY) $(UV)
+	$(UV_INSTALL) -r requirements-dev.lock
 	rm -f $(VENV)/.dev-*
 	touch $@
 
@@ -50,13 +67,11 @@ test: setup-dev
 
 # Regenerate both locks from pyproject.toml (after adding or changing a dependency there, or after a
 # merge that touched either lock). Pins already in the locks are kept; `make lock UPGRADE=1` upgrades.
-$(UV):
-	$(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-
 lock: $(UV)
-	$(UV_COMPILE) $(if $(UPGRADE),--upgrade) -o requirements.lock
-	$(UV_COMPILE) $(if $(UPGRADE),--upgrade) --extra test --constraint requirements.lock -o requirements-dev.lock
+	echo "uv==$(UV_VERSION)" | $(UV) pip compile - --quiet --generate-hashes --no-header -o requirements-tools.lock
+	$(UV_COMPILE) pyproject.toml $(if $(UPGRADE),--upgrade) -o requirements.lock
+	$(UV_COMPILE) pyproject.toml $(if $(UPGRADE),--upgrade) --extra test --constraint requirements.lock \
+		-o requirements-dev.lock
 
 # Load test on PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/wenming_bench);
 # generates 100 000 entries the first time, writes docs/benchmarks.md.
