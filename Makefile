@@ -29,7 +29,7 @@ UV_INSTALL := $(UV) pip install --quiet --python $(PY) --no-deps --require-hashe
 UV_COMPILE := $(UV) pip compile --quiet --generate-hashes --python-version 3.11 \
 	--python-platform x86_64-manylinux_2_28 --custom-compile-command "make lock"
 
-.PHONY: run test setup setup-dev lock bench bench-proofreading bench-editor clean
+.PHONY: run test test-fast setup setup-dev lock bench bench-proofreading bench-editor clean
 
 $(PY):
 	$(PYTHON) -m venv --without-pip $(VENV)
@@ -64,6 +64,10 @@ run: setup
 
 test: setup-dev
 	$(PY) -m pytest
+
+# The edit loop: no browser, no subprocess, no server of its own (markers in pyproject.toml).
+test-fast: setup-dev
+	$(PY) -m pytest -m "not browser and not system"
 
 # Regenerate both locks from pyproject.toml (after adding or changing a dependency there, or after a
 # merge that touched either lock). Pins already in the locks are kept; `make lock UPGRADE=1` upgrades.
