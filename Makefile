@@ -54,9 +54,22 @@ setup: $(RUNTIME_STAMP)
 
 setup-dev: $(DEV_STAMP)
 
-run: setup
+# The embedded SQLite database is migrated and loaded when it is missing or older than a migration,
+# so a second `make run` starts the server at once; with DATABASE_URL set it is done every time.
+MIGRATIONS := $(wildcard */migrations/0*.py)
+ifdef DATABASE_URL
+DATABASE := database-from-url
+.PHONY: $(DATABASE)
+else
+DATABASE := db.sqlite3
+endif
+
+$(DATABASE): $(MIGRATIONS) | $(RUNTIME_STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_initial_data
+	$(if $(DATABASE_URL),,touch $@)
+
+run: setup $(DATABASE)
 	# The task worker (mail) runs beside the server and stops with it (Ctrl+C or any exit).
 	$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
