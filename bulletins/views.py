@@ -1,6 +1,7 @@
 import functools
 
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -33,11 +34,13 @@ def _group_by_section(entries):
 
 @public_page()
 def home(request):
-    issues = list(Issue.objects.published().newest_first()[: HOME_RECENT_ISSUES + 1])
+    issues = snapshots.public_issues(Issue.objects.published().with_snapshot_hash().newest_first()[: HOME_RECENT_ISSUES + 1])
     latest = issues[0] if issues else None
     sections = []
     if latest:
-        entries = latest.entries.select_related("section").order_by("section__order", "section_id", "order", "id")
+        entries = snapshots.public_entries(
+            latest.entries.select_related("section").annotate(issue_snapshot_sha256=F("issue__snapshot__sha256"))
+            .order_by("section__order", "section_id", "order", "id"))
         sections = [
             (section, section_entries[:HOME_ENTRIES_PER_SECTION], len(section_entries))
             for section, section_entries in _group_by_section(entries)
@@ -50,12 +53,13 @@ def issue_list(request):
     published = Issue.objects.published()
     years = list(published.order_by("-year").values_list("year", flat=True).distinct())
     year = request.GET.get("year", "")
-    issues = published.newest_first()
+    issues = published.with_snapshot_hash().newest_first()
     if year.isdigit():
         issues = issues.filter(year=int(year))
     else:
         year = ""
     page = Paginator(issues, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = snapshots.public_issues(page.object_list)  # one a tampered row: left out, reported
     query = f"year={year}&" if year else ""
     return render(request, "bulletins/issue_list.html", {"page": page, "years": years, "year": year, "query": query})
 
@@ -83,7 +87,7 @@ def _article_of(issue, preview):
     None when the snapshot is missing or does not match its hash (never served)."""
     if preview:
         return render_article(article_from_live(issue))
-    return issue.snapshot if snapshots.is_intact(issue.snapshot) else None
+    return issue.snapshot if snapshots.serving_problem(issue) is None else None
 
 
 def _neighbours(request, issue):
@@ -176,14 +180,19 @@ def issue_pdf(request, year, number):
     return response
 
 
-def _page_of(request, queryset):
-    return Paginator(queryset, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+def _page_of(request, queryset, **keys):
+    """A page of entries (or of links to entries) from the live rows, without those whose seal or
+    whose issue's seal does not match (bulletins/snapshots.public_entries)."""
+    page = Paginator(queryset, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = snapshots.public_entries(page.object_list, **keys)
+    return page
 
 
 def _published_entries(entries):
     return (
         entries.filter(issue__in=Issue.objects.published())
         .select_related("issue", "section")
+        .annotate(issue_snapshot_sha256=F("issue__snapshot__sha256"))
         .order_by("-issue__year", "-issue__number", "section__order", "order", "id")
     )
 
@@ -201,9 +210,11 @@ def person_entries(request, pk):
     mentions = (
         EntryPerson.objects.filter(person=person, entry__issue__in=Issue.objects.published())
         .select_related("entry__issue", "entry__section")
+        .annotate(issue_snapshot_sha256=F("entry__issue__snapshot__sha256"))
         .order_by("-entry__issue__year", "-entry__issue__number", "entry__section__order", "entry__order", "entry_id")
     )
-    return render(request, "bulletins/person.html", {"person": person, "page": _page_of(request, mentions)})
+    page = _page_of(request, mentions, entry_of=lambda mention: mention.entry)
+    return render(request, "bulletins/person.html", {"person": person, "page": page})
 
 
 @public_page(stamp=lambda pk: ("unit", pk), params=("page",))
