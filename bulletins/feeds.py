@@ -1,5 +1,5 @@
 from django.contrib.syndication.views import Feed
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
@@ -7,7 +7,7 @@ from django.utils.text import Truncator
 
 from .models import Entry, Issue, SiteSettings
 from .site_url import absolute_url
-from .snapshots import public_entries, public_issues
+from .snapshots import public_entries, public_issues, with_issue_hash
 
 FEED_ISSUES = 20
 SUMMARY_CHARS = 200
@@ -38,8 +38,8 @@ class LatestIssuesFeed(Feed):
     def items(self):
         """The latest issues whose sealed state matches; of each, the entries whose seal matches
         (bulletins/seals.py): a row changed in the database is left out and reported."""
-        entries = (Entry.objects.select_related("section").annotate(issue_snapshot_sha256=F("issue__snapshot__sha256"))
-                   .order_by("section__order", "section_id", "order", "id"))
+        entries = with_issue_hash(
+            Entry.objects.select_related("section").order_by("section__order", "section_id", "order", "id"))
         return public_issues(
             Issue.objects.published()
             .with_snapshot_hash()

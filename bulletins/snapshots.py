@@ -12,6 +12,7 @@ answers 503. Listings leave out what `public_issues()` and `public_entries()` re
 import logging
 
 import reversion
+from django.db.models import F
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -92,10 +93,16 @@ def public_issues(issues):
     return kept
 
 
+def with_issue_hash(queryset, issue="issue"):
+    """Entries (or links to them, `issue` the path to the entry's issue) annotated with
+    `issue_snapshot_sha256`, which public_entries() needs, read by the same query."""
+    return queryset.annotate(issue_snapshot_sha256=F(f"{issue}__snapshot__sha256"))
+
+
 def public_entries(items, *, entry_of=lambda item: item):
     """The listed entries (or links to them, `entry_of` giving the entry) whose seal and whose
-    issue's seal match; each item needs `issue_snapshot_sha256` (the hash of its issue's current
-    snapshot, annotated by the query). The others are reported and left out."""
+    issue's seal match; each item needs `issue_snapshot_sha256` (with_issue_hash()). The others
+    are reported and left out."""
     kept = []
     for item in items:
         entry = entry_of(item)

@@ -1,7 +1,6 @@
 import functools
 
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -34,13 +33,13 @@ def _group_by_section(entries):
 
 @public_page()
 def home(request):
-    issues = snapshots.public_issues(Issue.objects.published().with_snapshot_hash().newest_first()[: HOME_RECENT_ISSUES + 1])
+    recent = Issue.objects.published().with_snapshot_hash().newest_first()[: HOME_RECENT_ISSUES + 1]
+    issues = snapshots.public_issues(recent)
     latest = issues[0] if issues else None
     sections = []
     if latest:
-        entries = snapshots.public_entries(
-            latest.entries.select_related("section").annotate(issue_snapshot_sha256=F("issue__snapshot__sha256"))
-            .order_by("section__order", "section_id", "order", "id"))
+        entries = latest.entries.select_related("section").order_by("section__order", "section_id", "order", "id")
+        entries = snapshots.public_entries(snapshots.with_issue_hash(entries))
         sections = [
             (section, section_entries[:HOME_ENTRIES_PER_SECTION], len(section_entries))
             for section, section_entries in _group_by_section(entries)
@@ -59,7 +58,7 @@ def issue_list(request):
     else:
         year = ""
     page = Paginator(issues, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = snapshots.public_issues(page.object_list)  # one a tampered row: left out, reported
+    page.object_list = snapshots.public_issues(page.object_list)  # a page may come out one short
     query = f"year={year}&" if year else ""
     return render(request, "bulletins/issue_list.html", {"page": page, "years": years, "year": year, "query": query})
 
@@ -84,7 +83,8 @@ def _withdrawn(request, issue):
 
 def _article_of(issue, preview):
     """The issue's rendered article: a live render for a preview, else its signed snapshot, or
-    None when the snapshot is missing or does not match its hash (never served)."""
+    None when the snapshot is missing, does not match its hash, or is not the one the issue's
+    sealed public state names (never served)."""
     if preview:
         return render_article(article_from_live(issue))
     return issue.snapshot if snapshots.serving_problem(issue) is None else None
@@ -189,10 +189,9 @@ def _page_of(request, queryset, **keys):
 
 
 def _published_entries(entries):
-    return (
+    return snapshots.with_issue_hash(
         entries.filter(issue__in=Issue.objects.published())
         .select_related("issue", "section")
-        .annotate(issue_snapshot_sha256=F("issue__snapshot__sha256"))
         .order_by("-issue__year", "-issue__number", "section__order", "order", "id")
     )
 
@@ -207,11 +206,11 @@ def section_entries(request, slug):
 @public_page(stamp=lambda pk: ("person", pk), params=("page",))
 def person_entries(request, pk):
     person = get_object_or_404(Person.objects.public(), pk=pk)
-    mentions = (
+    mentions = snapshots.with_issue_hash(
         EntryPerson.objects.filter(person=person, entry__issue__in=Issue.objects.published())
         .select_related("entry__issue", "entry__section")
-        .annotate(issue_snapshot_sha256=F("entry__issue__snapshot__sha256"))
-        .order_by("-entry__issue__year", "-entry__issue__number", "entry__section__order", "entry__order", "entry_id")
+        .order_by("-entry__issue__year", "-entry__issue__number", "entry__section__order", "entry__order", "entry_id"),
+        issue="entry__issue",
     )
     page = _page_of(request, mentions, entry_of=lambda mention: mention.entry)
     return render(request, "bulletins/person.html", {"person": person, "page": page})

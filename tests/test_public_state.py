@@ -96,6 +96,7 @@ def test_an_old_seal_copied_back_with_the_status_is_reported_by_verify_snapshots
 def test_a_publish_time_moved_forward_in_the_database_is_not_served(client):
     issue = published(13, at=timezone.now() + datetime.timedelta(days=2))
     assert client.get(issue.get_absolute_url()).status_code == 404  # scheduled: not yet public
+    assert verify()[0] == 0
     raw("UPDATE bulletins_issue SET published_at = %s WHERE id = %s", timezone.now() - datetime.timedelta(hours=1),
         issue.pk)
     assert client.get(issue.get_absolute_url()).status_code == 503
@@ -141,7 +142,8 @@ def test_verify_snapshots_reports_a_forged_snapshot_with_a_recomputed_hash():
 def _listings(issue):
     entry = issue.entries.select_related("section").get()
     person, unit = entry.entry_people.get().person, entry.units.get()
-    return ["/", "/feed/", "/feed/atom/", entry.section.get_absolute_url(), f"/people/{person.pk}/", f"/units/{unit.pk}/"]
+    return ["/", "/feed/", "/feed/atom/", entry.section.get_absolute_url(), f"/people/{person.pk}/",
+            f"/units/{unit.pk}/"]
 
 
 def test_a_direct_edit_of_a_published_entry_does_not_show_in_feeds_or_listings(client):
@@ -217,8 +219,8 @@ def test_a_snapshot_forged_by_the_runtime_role_is_not_served(client, runtime_rol
     sha256 = content_hash(detail, snapshot.print_html, snapshot.plain_text, snapshot.names)
     with acting_as(runtime_role), connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO bulletins_issuesnapshot (issue_id, issue_version, revision_id, site_values, names, detail_html,"
-            " print_html, plain_text, sha256, signed_by_id, signed_at, created_at)"
+            "INSERT INTO bulletins_issuesnapshot (issue_id, issue_version, revision_id, site_values, names,"
+            " detail_html, print_html, plain_text, sha256, signed_by_id, signed_at, created_at)"
             " SELECT issue_id, issue_version, revision_id, site_values, names, %s, print_html, plain_text, %s,"
             " signed_by_id, signed_at, created_at FROM bulletins_issuesnapshot WHERE id = %s RETURNING id",
             [detail, sha256, snapshot.pk])
