@@ -7,8 +7,9 @@ its year, number, status, publish time and the hash of its current snapshot. `Is
 a new snapshot recompute it; a row changed past the application (a withdrawn issue set back to
 published, a forged snapshot pointed to) no longer matches, and the public pages refuse it.
 
-Listings (feeds, section, person and unit pages) show entries from the live rows; each entry is
-sealed when its issue is signed, so an entry edited in the database is left out. Each check is
+Listings (feeds, section, person and unit pages) show entries from the live rows; each entry, and
+each person it names with the title as written, is sealed when its issue is signed, so an entry
+or a mention edited in the database is left out. Each check is
 one HMAC over a short string, on values read by the query the page makes anyway.
 """
 
@@ -45,9 +46,19 @@ def entry_is_sealed(entry):
     return hmac.compare_digest(entry_seal(entry), entry.public_seal or "")
 
 
+def mention_seal(mention):
+    """The seal of a person named in an entry (EntryPerson) with the title as written there."""
+    return keyed_hash(["mention", mention.pk, mention.entry_id, mention.person_id, mention.title_as_written])
+
+
+def mention_is_sealed(mention):
+    return hmac.compare_digest(mention_seal(mention), mention.public_seal or "")
+
+
 def seal_signed(snapshot):
-    """Point the issue at its new snapshot, resealing it and its entries as they are now."""
-    from .models import Entry, Issue
+    """Point the issue at its new snapshot, resealing it, its entries and the people they name as
+    they are now."""
+    from .models import Entry, EntryPerson, Issue
 
     issue = Issue.objects.only(*ISSUE_FIELDS[:-1]).get(pk=snapshot.issue_id)
     Issue.objects.filter(pk=issue.pk).update(snapshot=snapshot, public_seal=issue_seal(issue, snapshot.sha256))
@@ -56,3 +67,8 @@ def seal_signed(snapshot):
     for entry in entries:
         entry.public_seal = entry_seal(entry)
     Entry.objects.bulk_update(entries, ["public_seal"], batch_size=200)
+    mentions = list(EntryPerson.objects.filter(entry__issue_id=issue.pk).only(
+        "entry_id", "person_id", "title_as_written", "public_seal"))
+    for mention in mentions:
+        mention.public_seal = mention_seal(mention)
+    EntryPerson.objects.bulk_update(mentions, ["public_seal"], batch_size=200)

@@ -21,7 +21,7 @@ from accounts import audit
 
 from .articles import article_from_live, content_hash, render_article, site_values
 from .models import IssueSnapshot, SnapshotCheck
-from .seals import entry_is_sealed, issue_is_sealed
+from .seals import entry_is_sealed, issue_is_sealed, mention_is_sealed
 
 logger = logging.getLogger(__name__)
 
@@ -99,18 +99,18 @@ def with_issue_hash(queryset, issue="issue"):
     return queryset.annotate(issue_snapshot_sha256=F(f"{issue}__snapshot__sha256"))
 
 
-def public_entries(items, *, entry_of=lambda item: item):
-    """The listed entries (or links to them, `entry_of` giving the entry) whose seal and whose
-    issue's seal match; each item needs `issue_snapshot_sha256` (with_issue_hash()). The others
-    are reported and left out."""
+def public_entries(items, *, entry_of=None):
+    """The listed entries, or mentions of people in them (`entry_of` giving the entry), whose seal
+    and whose issue's seal match; each item needs `issue_snapshot_sha256` (with_issue_hash()).
+    The others are reported and left out."""
     kept = []
     for item in items:
-        entry = entry_of(item)
+        entry = entry_of(item) if entry_of else item
         issue = entry.issue
         if not issue_is_sealed(issue, item.issue_snapshot_sha256):
             report(f"{label(issue)}：发布状态与签发记录不符，其条目未在列表中显示：期刊记录被直接改动")
-        elif not entry_is_sealed(entry):
-            report(f"{label(issue)}：条目 {entry.pk} 与签发时不符，未在列表中显示：条目被直接改动")
+        elif not entry_is_sealed(entry) or (entry_of and not mention_is_sealed(item)):
+            report(f"{label(issue)}：条目 {entry.pk} 或其人物与签发时不符，未在列表中显示：条目被直接改动")
         else:
             kept.append(item)
     return kept

@@ -13,7 +13,7 @@ from bulletins import workflow
 from bulletins.articles import content_hash
 from bulletins.models import Issue, SnapshotCheck
 
-from .factories import make_staff
+from .factories import make_person, make_staff
 from .test_audit_roles import acting_as, runtime_role  # noqa: F401  (runtime_role: a fixture)
 from .test_snapshots import published, raw, verify
 
@@ -167,6 +167,18 @@ def test_an_entry_moved_to_another_issue_in_the_database_is_not_listed(client):
     raw("UPDATE bulletins_entry SET issue_id = %s WHERE id = %s", second.pk, entry.pk)
     page = client.get(entry.section.get_absolute_url()).content.decode()
     assert f"#entry-{entry.pk}" not in page and f"#entry-{own.pk}" in page
+
+
+def test_a_title_or_a_person_changed_in_the_database_is_not_listed_on_the_person_page(client):
+    issue = published()
+    mention = issue.entries.get().entry_people.get()
+    other = make_person(name="王伟")
+    raw("INSERT INTO bulletins_entryperson (entry_id, person_id, title_as_written, \"order\", public_seal)"
+        " VALUES (%s, %s, %s, 1, %s)", mention.entry_id, other.pk, "市委书记", mention.public_seal)
+    raw("UPDATE bulletins_entryperson SET title_as_written = %s WHERE id = %s", "市委书记", mention.pk)
+    for person in (mention.person, other):
+        page = client.get(f"/people/{person.pk}/").content.decode()
+        assert "市委书记" not in page and "春季义务植树" not in page
 
 
 def test_entries_corrected_through_the_workflow_are_listed(client):

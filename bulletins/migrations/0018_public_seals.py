@@ -1,4 +1,5 @@
-"""Issues and the entries of signed issues are sealed (bulletins/seals.py), as they are now.
+"""Issues, and the entries of signed issues with the people they name, are sealed
+(bulletins/seals.py), as they are now.
 
 First the published issues still without a snapshot are signed (0016's work, run here because the
 application's code it uses now writes the seals); signing seals them and their entries.
@@ -6,7 +7,7 @@ application's code it uses now writes the seals); signing seals them and their e
 
 from django.db import migrations, models
 
-from bulletins.seals import entry_seal, issue_seal
+from bulletins.seals import entry_seal, issue_seal, mention_seal
 
 
 def sign_published(apps, schema_editor):
@@ -29,6 +30,9 @@ def seal_existing(apps, schema_editor):
         Issue.objects.filter(pk=issue.pk).update(public_seal=issue_seal(issue, sha256))
     for entry in Entry.objects.filter(issue__snapshot__isnull=False).iterator():
         Entry.objects.filter(pk=entry.pk).update(public_seal=entry_seal(entry))
+    EntryPerson = apps.get_model("bulletins", "EntryPerson")
+    for mention in EntryPerson.objects.filter(entry__issue__snapshot__isnull=False).iterator():
+        EntryPerson.objects.filter(pk=mention.pk).update(public_seal=mention_seal(mention))
 
 
 class Migration(migrations.Migration):
@@ -51,6 +55,13 @@ class Migration(migrations.Migration):
             name="public_seal",
             field=models.CharField(blank=True, editable=False, max_length=64,
                                    help_text="签发时条目所属期刊、栏目、日期和纯文本的 HMAC-SHA256（bulletins/seals.py）。",
+                                   verbose_name="签发签名"),
+        ),
+        migrations.AddField(
+            model_name="entryperson",
+            name="public_seal",
+            field=models.CharField(blank=True, editable=False, max_length=64,
+                                   help_text="签发时条目、人物和文中职务的 HMAC-SHA256（bulletins/seals.py）。",
                                    verbose_name="签发签名"),
         ),
         migrations.RunPython(sign_published, migrations.RunPython.noop),

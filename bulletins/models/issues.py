@@ -282,6 +282,8 @@ class EntryPerson(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="entry_people", verbose_name="人物")
     title_as_written = models.CharField("文中职务", max_length=200, blank=True)
     order = models.PositiveSmallIntegerField("顺序", default=0)
+    public_seal = models.CharField("签发签名", max_length=64, blank=True, editable=False,
+                                   help_text="签发时条目、人物和文中职务的 HMAC-SHA256（bulletins/seals.py）。")
 
     class Meta:
         verbose_name = "条目人物"
