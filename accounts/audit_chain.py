@@ -2,8 +2,11 @@
 
 Appends are serialised by locking the one chain-head row (`AuditChainHead`), so two workers never
 chain onto the same predecessor. The head also remembers the last record's hash (a deleted or
-truncated tail is noticed) and the anchor, the hash the first kept record must point to (GENESIS,
-or the hash of the last record `prune_audit_log` deleted).
+truncated tail is noticed), the anchor, the hash the first kept record must point to (GENESIS,
+or the hash of the last record `prune_audit_log` deleted), and the number of records; the three
+are sealed with the key, so a head rewritten to hide deleted records no longer verifies. A head
+copied back from an earlier day is caught by the daily digest kept outside the database
+(accounts/audit_digest.py).
 
 The key is AUDIT_CHAIN_KEY (SECRET_KEY when unset): it lives outside the database, so a person who
 can write the tables cannot recompute the hashes of rows they changed.
@@ -35,12 +38,33 @@ def _canonical(name, value):
     return str(value)
 
 
-def digest(values, prev_hash):
-    """The HMAC-SHA256 of one record's fields (a mapping with FIELDS) chained to `prev_hash`."""
-    content = [_canonical(name, values[name]) for name in FIELDS] + [prev_hash]
+def keyed_hash(content):
+    """The HMAC-SHA256, with the chain key, of a list of strings and numbers (as compact JSON).
+
+    Other records that must not be rewritable by whoever can write the database (the chain head,
+    the daily digest, an issue's public state) are sealed with it; each list starts with a
+    different tag, or has a different length, so no seal can stand for another."""
     message = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     key = (getattr(settings, "AUDIT_CHAIN_KEY", "") or settings.SECRET_KEY).encode("utf-8")
     return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def digest(values, prev_hash):
+    """The HMAC-SHA256 of one record's fields (a mapping with FIELDS) chained to `prev_hash`."""
+    return keyed_hash([_canonical(name, values[name]) for name in FIELDS] + [prev_hash])
+
+
+def head_seal(last_hash, anchor, count):
+    return keyed_hash(["audit-chain-head", last_hash, anchor, count])
+
+
+def seal_head(head):
+    """Seal the head's three values; call before saving any change of them."""
+    head.seal = head_seal(head.last_hash, head.anchor, head.count)
+
+
+def head_is_intact(head):
+    return hmac.compare_digest(head_seal(head.last_hash, head.anchor, head.count), head.seal or "")
 
 
 def _values(event):
@@ -55,7 +79,8 @@ def row_is_intact(event):
 def locked_head(head_model):
     """The chain head, locked until the transaction ends (it is recreated after a test's flush)."""
     head, _ = head_model.objects.select_for_update().get_or_create(
-        pk=HEAD_ID, defaults={"last_hash": GENESIS, "anchor": GENESIS})
+        pk=HEAD_ID, defaults={"last_hash": GENESIS, "anchor": GENESIS, "count": 0,
+                              "seal": head_seal(GENESIS, GENESIS, 0)})
     return head
 
 
@@ -69,7 +94,9 @@ def append(event, save):
         event.row_hash = digest(_values(event), event.prev_hash)
         save()
         head.last_hash = event.row_hash
-        head.save(update_fields=["last_hash"])
+        head.count += 1
+        seal_head(head)
+        head.save(update_fields=["last_hash", "count", "seal"])
 
 
 @dataclass
@@ -80,9 +107,12 @@ class Break:
 
 def verify(events, head):
     """The first break in the chain, or None. `events` in id order, `head` the chain head or None."""
+    if head is not None and not head_is_intact(head):
+        return Break(None, "审计链头记录与其密钥哈希不符：链头被改写，可能是为了掩盖被删除的记录。")
     expected_prev = head.anchor if head is not None else GENESIS
-    last = None
+    last, count = None, 0
     for event in events:
+        count += 1
         if event.prev_hash != expected_prev:
             if last is None:
                 message = f"第一条审计记录（编号 {event.pk}）不接续链起点：之前的记录被删除或清空。"
@@ -100,4 +130,6 @@ def verify(events, head):
     if head.last_hash != expected_prev:
         after = f"编号 {last.pk} 之后" if last is not None else "全部"
         return Break(None, f"审计链头记录的最后一条不存在：{after}的审计记录被删除或清空。")
+    if head.count != count:
+        return Break(None, f"审计链头记录共 {head.count} 条，现有 {count} 条：有记录被删除或插入。")
     return None

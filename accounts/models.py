@@ -108,7 +108,7 @@ class AuditEventQuerySet(AppendOnlyQuerySet):
         """
         from django.db import connection, transaction
 
-        from .audit_chain import locked_head
+        from .audit_chain import locked_head, seal_head
 
         with transaction.atomic():
             head = locked_head(AuditChainHead)
@@ -119,7 +119,9 @@ class AuditEventQuerySet(AppendOnlyQuerySet):
                     cursor.execute("SET LOCAL wenming.audit_prune = 'on'")
             deleted = models.QuerySet._raw_delete(doomed, doomed.db)
             head.anchor = first_kept.prev_hash if first_kept is not None else head.last_hash
-            head.save(update_fields=["anchor"])
+            head.count -= deleted
+            seal_head(head)
+            head.save(update_fields=["anchor", "count", "seal"])
         return deleted
 
 
@@ -178,6 +180,9 @@ class AuditChainHead(models.Model):
 
     last_hash = models.CharField("最后一条哈希", max_length=64)
     anchor = models.CharField("链起点", max_length=64, help_text="保留的第一条审计记录应接续的哈希。")
+    count = models.PositiveBigIntegerField("记录条数", default=0)
+    seal = models.CharField("链头哈希", max_length=64, blank=True,
+                            help_text="最后一条哈希、链起点和记录条数的 HMAC-SHA256，改写链头即可发现。")
 
     class Meta:
         verbose_name = "审计链头"

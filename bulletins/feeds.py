@@ -7,6 +7,7 @@ from django.utils.text import Truncator
 
 from .models import Entry, Issue, SiteSettings
 from .site_url import absolute_url
+from .snapshots import public_entries, public_issues, with_issue_hash
 
 FEED_ISSUES = 20
 SUMMARY_CHARS = 200
@@ -35,9 +36,13 @@ class LatestIssuesFeed(Feed):
         return f"{SiteSettings.load().bulletin_name}简报：最新发布的各期。"
 
     def items(self):
-        entries = Entry.objects.select_related("section").order_by("section__order", "section_id", "order", "id")
-        return (
+        """The latest issues whose sealed state matches; of each, the entries whose seal matches
+        (bulletins/seals.py): a row changed in the database is left out and reported."""
+        entries = with_issue_hash(
+            Entry.objects.select_related("section").order_by("section__order", "section_id", "order", "id"))
+        return public_issues(
             Issue.objects.published()
+            .with_snapshot_hash()
             .newest_first()
             .prefetch_related(Prefetch("entries", queryset=entries))[:FEED_ISSUES]
         )
@@ -47,7 +52,7 @@ class LatestIssuesFeed(Feed):
 
     def item_description(self, item):
         """HTML (RSS description, Atom summary type="html"), so the plain text is escaped for HTML."""
-        parts = [f"【{entry.section.name}】{entry.plain_text}" for entry in item.entries.all()]
+        parts = [f"【{entry.section.name}】{entry.plain_text}" for entry in public_entries(item.entries.all())]
         return escape(Truncator(" ".join(parts)).chars(SUMMARY_CHARS))
 
     def item_pubdate(self, item):

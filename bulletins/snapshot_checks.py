@@ -1,14 +1,21 @@
-"""Tamper detection (网页防篡改): every published issue's current snapshot, checked four ways.
+"""Tamper detection (网页防篡改): every published issue's current snapshot, checked six ways.
 
 (a) the stored parts still have the stored hash; (b) the audit log holds that hash in an intact
 signing record; (c) a fresh render from the live rows gives the same hash (catches a direct
-edit of an entry); (d) so does a fresh render from the signed revision. `verify()` returns the
+edit of an entry); (d) so does a fresh render from the signed revision; (e) the issue's sealed
+public state (bulletins/seals.py) matches its status, publish time and snapshot; (f) the audit
+log's last change of the issue's public state is the signing of this snapshot, not a withdrawal,
+and its publish time is the one signed (catches an old seal copied back). `verify()` returns the
 problems, each naming the issue and the check; `run()` also records the outcome (SnapshotCheck),
 which raises or clears the blocking alert on the admin index.
 """
 
+import datetime
 import logging
+import re
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from reversion.errors import RevertError
 
@@ -17,9 +24,16 @@ from accounts.models import AuditEvent
 
 from .articles import article_from_live, article_from_revision, render_article
 from .models import Issue
+from .seals import issue_is_sealed
 from .snapshots import SIGN_ACTION, label, record_check, stored_hash
 
 logger = logging.getLogger(__name__)
+
+# The audited actions after which an issue is public (a signing) or not (the other two).
+STATE_ACTIONS = (SIGN_ACTION, "workflow.withdraw", "workflow.reopen")
+# An immediate publish is audited moments after its publish time is taken (after proofreading).
+PUBLISH_TIME_SLACK = datetime.timedelta(minutes=10)
+SCHEDULED = re.compile(r"定时发布于 (\d{4}-\d{2}-\d{2} \d{2}:\d{2})")
 
 
 @dataclass
@@ -41,6 +55,30 @@ def _audit_problem(issue, snapshot):
     if not row_is_intact(event):
         return f"（b）记录签发哈希的审计记录（编号 {event.pk}）与其哈希链不符：审计记录被改动"
     return None
+
+
+def _publish_time_matches(issue, event):
+    scheduled = SCHEDULED.search(event.detail)
+    if scheduled:
+        return f"{timezone.localtime(issue.published_at):%Y-%m-%d %H:%M}" == scheduled[1]
+    return abs(issue.published_at - event.created_at) <= PUBLISH_TIME_SLACK
+
+
+def _state_problems(issue, snapshot):
+    """(f): the issue's public state against its audited transitions (issues signed by an import
+    or a migration have no publish record; their time is covered by the seal alone)."""
+    events = AuditEvent.objects.filter(object_type=Issue._meta.label, object_id=str(issue.pk),
+                                       outcome=AuditEvent.Outcome.SUCCESS).order_by("-id")
+    found = []
+    last = events.filter(action__in=STATE_ACTIONS).first()
+    if last is not None and last.action != SIGN_ACTION:
+        found.append(f"（f）审计记录中这一期最后一次是撤稿或撤稿后重新编辑（编号 {last.pk}），期刊却是已发布：发布状态被直接改动")
+    elif last is not None and f"SHA-256：{snapshot.sha256}" not in last.detail:
+        found.append(f"（f）审计记录中最后一次签发（编号 {last.pk}）的哈希不是当前快照的：期刊被指向了旧的或伪造的快照")
+    publish = events.filter(action="workflow.publish").first()
+    if publish is not None and not _publish_time_matches(issue, publish):
+        found.append(f"（f）发布时间与审计记录中的签发发布（编号 {publish.pk}）不符：发布时间被直接改动")
+    return found
 
 
 def check_issue(issue):
@@ -69,6 +107,9 @@ def check_issue(issue):
             from_revision = None
         if from_revision != snapshot.sha256:
             found.append("（d）签发的修订版本与快照不一致：快照或修订版本被改动")
+    if not issue_is_sealed(issue, snapshot.sha256):
+        found.append("（e）期刊的状态、发布时间或当前快照与发布状态签名不符：期刊记录被直接改动")
+    found += _state_problems(issue, snapshot)
     return [f"{label(issue)}（快照 {snapshot.pk}，版本 {snapshot.issue_version}）：{problem}" for problem in found]
 
 

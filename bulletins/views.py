@@ -33,11 +33,13 @@ def _group_by_section(entries):
 
 @public_page()
 def home(request):
-    issues = list(Issue.objects.published().newest_first()[: HOME_RECENT_ISSUES + 1])
+    recent = Issue.objects.published().with_snapshot_hash().newest_first()[: HOME_RECENT_ISSUES + 1]
+    issues = snapshots.public_issues(recent)
     latest = issues[0] if issues else None
     sections = []
     if latest:
         entries = latest.entries.select_related("section").order_by("section__order", "section_id", "order", "id")
+        entries = snapshots.public_entries(snapshots.with_issue_hash(entries))
         sections = [
             (section, section_entries[:HOME_ENTRIES_PER_SECTION], len(section_entries))
             for section, section_entries in _group_by_section(entries)
@@ -50,12 +52,13 @@ def issue_list(request):
     published = Issue.objects.published()
     years = list(published.order_by("-year").values_list("year", flat=True).distinct())
     year = request.GET.get("year", "")
-    issues = published.newest_first()
+    issues = published.with_snapshot_hash().newest_first()
     if year.isdigit():
         issues = issues.filter(year=int(year))
     else:
         year = ""
     page = Paginator(issues, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = snapshots.public_issues(page.object_list)  # a page may come out one short
     query = f"year={year}&" if year else ""
     return render(request, "bulletins/issue_list.html", {"page": page, "years": years, "year": year, "query": query})
 
@@ -80,10 +83,11 @@ def _withdrawn(request, issue):
 
 def _article_of(issue, preview):
     """The issue's rendered article: a live render for a preview, else its signed snapshot, or
-    None when the snapshot is missing or does not match its hash (never served)."""
+    None when the snapshot is missing, does not match its hash, or is not the one the issue's
+    sealed public state names (never served)."""
     if preview:
         return render_article(article_from_live(issue))
-    return issue.snapshot if snapshots.is_intact(issue.snapshot) else None
+    return issue.snapshot if snapshots.serving_problem(issue) is None else None
 
 
 def _neighbours(request, issue):
@@ -176,12 +180,16 @@ def issue_pdf(request, year, number):
     return response
 
 
-def _page_of(request, queryset):
-    return Paginator(queryset, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+def _page_of(request, queryset, **keys):
+    """A page of entries (or of links to entries) from the live rows, without those whose seal or
+    whose issue's seal does not match (bulletins/snapshots.public_entries)."""
+    page = Paginator(queryset, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = snapshots.public_entries(page.object_list, **keys)
+    return page
 
 
 def _published_entries(entries):
-    return (
+    return snapshots.with_issue_hash(
         entries.filter(issue__in=Issue.objects.published())
         .select_related("issue", "section")
         .order_by("-issue__year", "-issue__number", "section__order", "order", "id")
@@ -198,12 +206,14 @@ def section_entries(request, slug):
 @public_page(stamp=lambda pk: ("person", pk), params=("page",))
 def person_entries(request, pk):
     person = get_object_or_404(Person.objects.public(), pk=pk)
-    mentions = (
+    mentions = snapshots.with_issue_hash(
         EntryPerson.objects.filter(person=person, entry__issue__in=Issue.objects.published())
         .select_related("entry__issue", "entry__section")
-        .order_by("-entry__issue__year", "-entry__issue__number", "entry__section__order", "entry__order", "entry_id")
+        .order_by("-entry__issue__year", "-entry__issue__number", "entry__section__order", "entry__order", "entry_id"),
+        issue="entry__issue",
     )
-    return render(request, "bulletins/person.html", {"person": person, "page": _page_of(request, mentions)})
+    page = _page_of(request, mentions, entry_of=lambda mention: mention.entry)
+    return render(request, "bulletins/person.html", {"person": person, "page": page})
 
 
 @public_page(stamp=lambda pk: ("unit", pk), params=("page",))

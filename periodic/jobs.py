@@ -29,6 +29,8 @@ class Job:
     def enabled(self):
         if self.name == "prune_audit_log":
             return bool(getattr(settings, "AUDIT_RETENTION_DAYS", 0))
+        if self.name == "audit_digest":
+            return bool(getattr(settings, "AUDIT_DIGEST_DIR", ""))
         return True
 
     @property
@@ -50,6 +52,8 @@ def registered_jobs():
             "periodic.tasks.verify_snapshots"),
         Job("purge_recycle_bin", "清除回收站中满 30 天的期刊", _hours("RECYCLE_BIN_PURGE_EVERY_HOURS", 24),
             "periodic.tasks.purge_recycle_bin"),
+        Job("audit_digest", "审计链每日摘要（写到数据库之外）", _hours("AUDIT_DIGEST_EVERY_HOURS", 24),
+            "periodic.tasks.write_audit_digest"),
     ]
 
 

@@ -79,3 +79,17 @@ def purge_recycle_bin():
     purged = purge_expired()
     finished("purge_recycle_bin", PeriodicJob.Outcome.OK, f"清除满 30 天的已删除期刊 {purged} 期。")
     return purged
+
+
+@task()
+def write_audit_digest():
+    """The audit chain's daily digest outside the database (accounts/audit_digest.py)."""
+    from accounts.audit_digest import write
+
+    try:
+        path = write()
+    except OSError as error:
+        finished("audit_digest", PeriodicJob.Outcome.FAILED, f"每日摘要写入失败：{error}")
+        raise
+    finished("audit_digest", PeriodicJob.Outcome.OK, f"已写入 {path}。")
+    return str(path)

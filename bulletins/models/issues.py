@@ -6,11 +6,13 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from bulletins import seals
 from bulletins.sanitize import html_to_text, sanitize_html
 
 from .public import SectionQuerySet
 from .registry import Person, Unit
 from .site import SiteSettings
+from .snapshots import IssueSnapshot
 
 UNDATED_WORDS = ("近日", "日前")
 
@@ -72,6 +74,11 @@ class IssueQuerySet(models.QuerySet):
         """Signed and waiting for its publish time (定时发布): the other side of the publishing rule."""
         return self.filter(status=Issue.Status.PUBLISHED, published_at__gt=now or timezone.now())
 
+    def with_snapshot_hash(self):
+        """Each issue with its current snapshot's SHA-256 as `snapshot_sha256`, to check its seal
+        (bulletins/seals.py) without loading the snapshot."""
+        return self.annotate(snapshot_sha256=F("snapshot__sha256"))
+
     def newest_first(self):
         """By the issue's own date (刊期日期), newest first; year and number break ties."""
         return self.order_by(F("dated_at").desc(nulls_last=True), "-year", "-number")
@@ -121,6 +128,8 @@ class Issue(models.Model):
         "bulletins.IssueSnapshot", on_delete=models.SET_NULL, null=True, blank=True, editable=False,
         related_name="+", verbose_name="当前签发快照", help_text="公开页面显示的签发快照，由签发、更正和导入写入。",
     )
+    public_seal = models.CharField("发布状态签名", max_length=64, blank=True, editable=False,
+                                   help_text="年份、期号、状态、发布时间和当前快照哈希的 HMAC-SHA256（bulletins/seals.py）。")
 
     objects = IssueQuerySet.as_manager()
 
@@ -159,6 +168,13 @@ class Issue(models.Model):
             self.title = self.default_title()
         if self.dated_at is None and self.published_at is not None:
             self.dated_at = self.published_at  # no date of its own: dated by its publish time
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(seals.ISSUE_FIELDS):
+            sha256 = (IssueSnapshot.objects.filter(pk=self.snapshot_id).values_list("sha256", flat=True).first()
+                      if self.snapshot_id else "")
+            self.public_seal = seals.issue_seal(self, sha256)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "public_seal"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -232,6 +248,8 @@ class Entry(models.Model):
     )
     event_date = models.DateField("事件日期", null=True, blank=True)
     plain_text = models.TextField("纯文本", blank=True, editable=False)
+    public_seal = models.CharField("签发签名", max_length=64, blank=True, editable=False,
+                                   help_text="签发时条目所属期刊、栏目、日期和纯文本的 HMAC-SHA256（bulletins/seals.py）。")
     people = models.ManyToManyField(Person, through="EntryPerson", blank=True, related_name="entries", verbose_name="人物")
     units = models.ManyToManyField(Unit, blank=True, related_name="entries", verbose_name="单位")
 
@@ -264,6 +282,8 @@ class EntryPerson(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="entry_people", verbose_name="人物")
     title_as_written = models.CharField("文中职务", max_length=200, blank=True)
     order = models.PositiveSmallIntegerField("顺序", default=0)
+    public_seal = models.CharField("签发签名", max_length=64, blank=True, editable=False,
+                                   help_text="签发时条目、人物和文中职务的 HMAC-SHA256（bulletins/seals.py）。")
 
     class Meta:
         verbose_name = "条目人物"

@@ -58,10 +58,11 @@ class IssueSnapshot(models.Model):
         if not self._state.adding:
             raise SnapshotIsImmutable()
         super().save(*args, **kwargs)
-        # The issue points at its newest snapshot, so the public page reads both in one query.
-        from .issues import Issue
+        # The issue points at its newest snapshot, so the public page reads both in one query;
+        # its seal and its entries' seals now name this snapshot (bulletins/seals.py).
+        from bulletins.seals import seal_signed
 
-        Issue.objects.filter(pk=self.issue_id).update(snapshot=self)
+        seal_signed(self)
 
     def delete(self, *args, **kwargs):
         raise SnapshotIsImmutable()

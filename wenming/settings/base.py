@@ -299,6 +299,9 @@ AUDIT_PRUNE_EVERY_HOURS = float(os.environ.get("AUDIT_PRUNE_EVERY_HOURS", "24"))
 INTEGRITY_CHECK_EVERY_HOURS = float(os.environ.get("INTEGRITY_CHECK_EVERY_HOURS", "24"))
 SNAPSHOT_CHECK_EVERY_HOURS = float(os.environ.get("SNAPSHOT_CHECK_EVERY_HOURS", "24"))
 RECYCLE_BIN_PURGE_EVERY_HOURS = float(os.environ.get("RECYCLE_BIN_PURGE_EVERY_HOURS", "24"))
+# The audit chain's daily digest (accounts/audit_digest.py), outside the database; empty: none.
+AUDIT_DIGEST_DIR = os.environ.get("AUDIT_DIGEST_DIR", str(BASE_DIR / "var" / "audit-digests"))
+AUDIT_DIGEST_EVERY_HOURS = float(os.environ.get("AUDIT_DIGEST_EVERY_HOURS", "24"))
 
 # On PostgreSQL each process keeps the public pages' numbers in memory between the database's change
 # notifications (bulletins/kept_numbers.py). PAGE_NUMBERS_KEPT=0 reads them on every request instead,

@@ -23,3 +23,7 @@ STATIC_ROOT = BASE_DIR / "test-artifacts" / "no-collected-static"
 # Page numbers are read from the database on every request in tests (bulletins/kept_numbers.py):
 # a test's transaction never commits, so PostgreSQL would never tell a listener of its changes.
 PAGE_NUMBERS_KEPT = False
+
+# No audit digests in the checkout: a digest left by one test would describe another test's
+# rolled-back database. The tests of the digest point it at their own temporary directory.
+AUDIT_DIGEST_DIR = ""

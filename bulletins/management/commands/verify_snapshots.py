@@ -8,7 +8,7 @@ from bulletins.snapshot_checks import run
 
 class Command(BaseCommand):
     help = ("核验每一期已发布简报的签发快照：快照哈希、审计记录中的签发哈希、按现有数据重新生成、按签发的修订版本重新生成，"
-            "四者须一致；发现问题时逐条指出期号和未通过的检查，在后台首页提示签发人和审计员，并以非零状态退出。")
+            "四者须一致，期刊的状态、发布时间须与发布状态签名和审计记录中的签发、撤稿相符；发现问题时逐条指出期号和未通过的检查，在后台首页提示签发人和审计员，并以非零状态退出。")
 
     def handle(self, *args, **options):
         result = run(SnapshotCheck.Source.COMMAND)
