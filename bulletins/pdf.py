@@ -11,11 +11,14 @@ the worker: here the HTML, the stylesheet and the pictures are read. A published
 rendered once per signed snapshot and kept in the default storage (`published_pdf`).
 """
 
+import functools
+import hashlib
+
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 
 from . import render_box
@@ -24,6 +27,7 @@ from .models import SiteSettings
 
 MIME_TYPE = "application/pdf"
 STYLESHEET = "css/paper.css"
+TEMPLATE = "bulletins/issue_pdf.html"
 STORED_UNDER = "pdf"  # folder of the published PDFs in the default storage
 REFUSAL_SECONDS = 3600  # a published PDF over a limit is not tried again for this long
 
@@ -32,9 +36,17 @@ def filename(issue):
     return f"{issue.year}年第{issue.number}期.pdf"
 
 
+@functools.cache  # static files change with a deploy, i.e. a new process
 def _stylesheet():
     with open(finders.find(STYLESHEET), encoding="utf-8") as handle:
         return handle.read()
+
+
+@functools.cache
+def _layout():
+    """A fingerprint of the layout (stylesheet and template): a deploy that changes it renders anew."""
+    template = get_template(TEMPLATE).template.source
+    return hashlib.sha256((_stylesheet() + template).encode()).hexdigest()[:12]
 
 
 def render_pdf(issue, *, print_html, preview=False, missing=None):
@@ -44,7 +56,7 @@ def render_pdf(issue, *, print_html, preview=False, missing=None):
     appended to `missing`.
     """
     html = render_to_string(
-        "bulletins/issue_pdf.html",
+        TEMPLATE,
         {"issue": issue, "article_html": mark_safe(print_html), "site": SiteSettings.load(), "preview": preview},
     )
     pictures = read_pictures(html, missing=missing if missing is not None else [])
@@ -52,9 +64,10 @@ def render_pdf(issue, *, print_html, preview=False, missing=None):
 
 
 def stored_pdf_name(snapshot):
-    """Where a snapshot's PDF is kept: named by its hash, and by its signing time so that one
-    file belongs to one snapshot only (a restored database may sign the same content again)."""
-    return f"{STORED_UNDER}/{snapshot.sha256}-{snapshot.signed_at:%Y%m%d%H%M%S%f}.pdf"
+    """Where a snapshot's PDF is kept: named by its hash and its signing time, so that one file
+    belongs to one snapshot only (a restored database may sign the same content again), and by
+    the layout it was rendered with."""
+    return f"{STORED_UNDER}/{snapshot.sha256}-{snapshot.signed_at:%Y%m%d%H%M%S%f}-{_layout()}.pdf"
 
 
 def published_pdf(issue):

@@ -7,9 +7,15 @@ fetches nothing.
 
 import mimetypes
 
+from PIL import ImageFile
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# Importing WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process, which would
+# let bulletins/images.py accept truncated uploads wherever this module is imported (the worker
+# never does; tests may). Put Pillow's default back: a broken picture only shows its alt text.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 from .media import picture_key
 from .render_box import TooCostly

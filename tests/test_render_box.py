@@ -29,7 +29,7 @@ def media(settings, tmp_path):
 def test_the_hostile_table_is_stopped_at_the_cpu_limit(monkeypatch):
     monkeypatch.setattr(render_box, "CPU_SECONDS", 2)
     started = time.monotonic()
-    with pytest.raises(render_box.TooCostly) as refused:
+    with pytest.raises(render_box.TooCostly, match="CPU") as refused:
         pdf.render_pdf(make_issue(), print_html=HOSTILE_TABLE, preview=True)
     assert time.monotonic() - started < render_box.WALL_SECONDS
     assert "超出了服务器的限制" in refused.value.message
