@@ -151,11 +151,15 @@ def main():
         "| 输入 | 大小 | 结果 | 墙钟时间 | 子进程 CPU 时间 | 子进程峰值内存 |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
-    for key, label in (("table", "表格 colspan=1000 rowspan=65534 × 1100"), ("long_entry", "一条 50,000 字符的条目（6250 个单字段落，约 285 页）")):
+    hostile_labels = (("table", "表格 colspan=1000 rowspan=65534 × 1100"),
+                      ("long_entry", "一条 50,000 字符的条目（6250 个单字段落，约 285 页）"))
+    for key, label in hostile_labels:
         r = hostile[key]
         cpu = f"{r['cpu']:.1f} s" if r["cpu"] is not None else "（被内核终止）"
         peak = f"{r['peak_mb']} MB" if r["peak_mb"] is not None else "—"
-        lines.append(f"| {label} | {r['chars'] / 1024:.0f} KB | {r['outcome']} | {r['seconds']:.1f} s | {cpu} | {peak} |")
+        lines.append(
+            f"| {label} | {r['chars'] / 1024:.0f} KB | {r['outcome']} | {r['seconds']:.1f} s | {cpu} | {peak} |"
+        )
     lines.append("")
     path = ROOT / "docs" / "benchmarks-pdf.md"
     text = path.read_text(encoding="utf-8")

@@ -70,6 +70,13 @@ def stored_pdf_name(snapshot):
     return f"{STORED_UNDER}/{snapshot.sha256}-{snapshot.signed_at:%Y%m%d%H%M%S%f}-{_layout()}.pdf"
 
 
+def _kept(name):
+    if not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
+
+
 def published_pdf(issue):
     """(bytes, kept) of a published issue's PDF from its signed snapshot: read from the default
     storage, or rendered once and kept there. A render that could not read one of its pictures is
@@ -77,25 +84,23 @@ def published_pdf(issue):
     over a limit is refused again without rendering for REFUSAL_SECONDS."""
     snapshot = issue.snapshot
     name = stored_pdf_name(snapshot)
-    if default_storage.exists(name):
-        with default_storage.open(name, "rb") as handle:
-            return handle.read(), True
+    kept = _kept(name)
+    if kept is not None:
+        return kept, True
     refused = cache.get(f"pdf:refused:{name}")
     if refused is not None:
         raise render_box.TooCostly(refused)
-    # Two first requests at once would both render: the second waits for the first instead.
-    if not cache.add(f"pdf:rendering:{name}", True, render_box.WALL_SECONDS + 5):
-        raise render_box.Busy()
-    try:
+    with render_box.only_one(name):
+        kept = _kept(name)  # by the request that held the lock before this one
+        if kept is not None:
+            return kept, True
         missing = []
-        data = render_pdf(issue, print_html=snapshot.print_html, missing=missing)
-    except render_box.TooCostly as refusal:
-        cache.set(f"pdf:refused:{name}", refusal.args[0], REFUSAL_SECONDS)
-        raise
-    finally:
-        cache.delete(f"pdf:rendering:{name}")
-    if missing:
-        return data, False
-    if not default_storage.exists(name):
+        try:
+            data = render_pdf(issue, print_html=snapshot.print_html, missing=missing)
+        except render_box.TooCostly as refusal:
+            cache.set(f"pdf:refused:{name}", refusal.args[0], REFUSAL_SECONDS)
+            raise
+        if missing:
+            return data, False
         default_storage.save(name, ContentFile(data))
     return data, True

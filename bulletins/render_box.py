@@ -6,10 +6,12 @@ The simpler standard way, rendering in the request's own thread, was not enough:
 at 768 MB, and nothing in the process can stop it — gunicorn's gthread workers do not enforce
 `timeout` (a 631 s render ran to its end), Python cannot interrupt a thread that is inside C
 code, and a memory limit set in the worker would hold for the whole worker. A plain
-`subprocess` per render would pay Python's start and WeasyPrint's import every time (about
-0.5 s, as much as the sample's whole render; docs/benchmarks-pdf.md), so renders are forked
-from a `multiprocessing` forkserver that has WeasyPrint and python-docx imported already
-(`set_forkserver_preload`). The child sets RLIMIT_CPU and RLIMIT_AS before anything else; the
+`subprocess` per render would pay Python's start and the renderers' import every time (1.7 s
+CPU, four times the sample's whole render of 0.45 s), and forking the threaded worker itself is
+unsafe (a lock held by another thread stays locked in the child), so renders are forked from a
+`multiprocessing` forkserver that has WeasyPrint and python-docx imported and warmed up already
+(`set_forkserver_preload`): the sample costs 0.45 s CPU in the box as in the worker, and the
+worker no longer grows by the fonts of each render (docs/benchmarks-pdf.md). The child sets RLIMIT_CPU and RLIMIT_AS before anything else; the
 parent waits for the answer at most WALL_SECONDS and kills the child after that. The kernel
 stops a child over its CPU time (SIGXCPU, then SIGKILL) or fails its allocations over its
 memory, whatever the renderer is doing; the worker thread waits on a pipe, never polls.
@@ -31,6 +33,7 @@ import resource
 import signal
 import sys
 import tempfile
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -73,23 +76,46 @@ class Failed(Exception):
     """The renderer raised an error of its own (a bug, not a limit); its traceback as text."""
 
 
+def _lock(name):
+    """The descriptor of the lock file `name`, locked, or None when another holds it."""
+    SLOT_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(SLOT_DIR / name, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd  # closing it releases the lock
+
+
 @contextmanager
 def slot():
     """Hold one of the host's SLOTS render slots, or raise Busy at once."""
-    SLOT_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     for number in range(SLOTS):
-        fd = os.open(SLOT_DIR / f"slot-{number}", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            continue
-        try:
-            yield
-        finally:
-            os.close(fd)  # closing the file releases its lock
-        return
+        fd = _lock(f"slot-{number}")
+        if fd is not None:
+            try:
+                yield
+            finally:
+                os.close(fd)
+            return
     raise Busy()
+
+
+KEY_LOCKS = 64  # lock files shared by all keys: two keys rarely meet in one, and the folder stays small
+
+
+@contextmanager
+def only_one(key):
+    """Hold the host's lock of `key` (e.g. one snapshot's PDF), or raise Busy at once: a second
+    request for the same render waits for the first one's result instead of rendering it again."""
+    fd = _lock(f"key-{zlib.crc32(key.encode()) % KEY_LOCKS}")
+    if fd is None:
+        raise Busy()
+    try:
+        yield
+    finally:
+        os.close(fd)
 
 
 def _context():
@@ -111,7 +137,7 @@ def _child(connection, function, args, cpu_seconds, memory_bytes):
     # The soft limit's SIGXCPU ends the render with an answer (and its usage) between two Python
     # steps; a render stuck in C code meets the hard limit a second later, SIGKILL.
     signal.signal(signal.SIGXCPU, _over_cpu_time)
-    gc.freeze()
+    gc.freeze()  # the collector leaves the forkserver's objects alone: their pages stay shared
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))

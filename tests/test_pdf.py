@@ -263,3 +263,17 @@ def test_a_pdf_whose_pictures_were_read_is_kept(client, media, renders):
     assert len(images_of(pdf_of(response))) == 1
     assert "no-store" not in response.get("Cache-Control", "")
     assert len(kept_pdfs(media)) == 1
+
+
+def test_a_second_first_request_does_not_render_the_same_pdf_again(client, media, renders):
+    from bulletins.pdf import stored_pdf_name
+
+    issue = make_published_issue(year=2024, number=24)
+    make_entry(issue)
+    issue.refresh_from_db()
+    with render_box.only_one(stored_pdf_name(issue.snapshot)):  # another worker is rendering it
+        response = client.get(reverse("bulletins:issue_pdf", args=[2024, 24]))
+    assert response.status_code == 503 and response["Retry-After"]
+    assert renders == []
+    assert pdf_of(client.get(reverse("bulletins:issue_pdf", args=[2024, 24])))
+    assert len(renders) == 1

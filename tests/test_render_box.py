@@ -35,6 +35,18 @@ def test_the_hostile_table_is_stopped_at_the_cpu_limit(monkeypatch):
     assert "超出了服务器的限制" in refused.value.message
 
 
+def test_an_editor_previewing_the_hostile_table_gets_the_reason_in_chinese(client, monkeypatch):
+    monkeypatch.setattr(render_box, "CPU_SECONDS", 2)
+    entry = make_entry(make_issue(year=2024, number=4))
+    # Past the sanitiser, as input that slips through it would be.
+    entry.__class__.objects.filter(pk=entry.pk).update(body=HOSTILE_TABLE)
+    client.force_login(make_user(roles=["编辑"], is_staff=True))
+    response = client.get(reverse("bulletins:issue_pdf", args=[2024, 4]))
+    assert response.status_code == 503
+    assert "超出了服务器的限制（CPU时间）" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+
+
 def test_a_render_over_the_wall_clock_limit_is_killed(monkeypatch):
     monkeypatch.setattr(render_box, "WALL_SECONDS", 0.5)
     started = time.monotonic()
