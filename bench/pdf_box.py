@@ -123,7 +123,7 @@ def main():
         MARK,
         "",
         (f"`bench/pdf_box.py`，测量时间：{datetime.datetime.now():%Y-%m-%d %H:%M}；{platform.machine()}，{os.cpu_count()} 核"
-         f"（与其他进程共用，测量时 1 分钟平均负载 {boxed['load']:.1f}，墙钟时间因此偏长，以 CPU 时间为准）。"),
+         f"（与其他进程共用，测量时 1 分钟平均负载 {boxed['load']:.1f}；负载高于核数时墙钟时间偏长，以 CPU 时间为准）。"),
         "",
         (f"限制（`bulletins/render_box.py`、`bulletins/pdf_writer.py`）：CPU 时间 {render_box.CPU_SECONDS} s，"
          f"地址空间 {render_box.MEMORY_BYTES >> 20} MB，墙钟 {render_box.WALL_SECONDS} s，"
@@ -143,7 +143,7 @@ def main():
         "",
         (f"渲染盒子进程的峰值常驻内存：{boxed['child_peak_mb']} MB（含从 forkserver 继承的 WeasyPrint 与字体）。"
          "工作进程自己不再加载 WeasyPrint：它的内存不随渲染增长。每个 gunicorn 工作进程在第一次渲染时启动自己的 forkserver"
-         "（预载 WeasyPrint、python-docx，并做一次小渲染预热字体；启动约 1.7 s CPU，之后常驻约 79 MB RSS、64 MB PSS）和"
+         "（预载 WeasyPrint、python-docx，并做一次小渲染预热字体；启动约 1.7 s CPU，之后常驻约 79 MB RSS、64 MB PSS）和 "
          "multiprocessing 的资源跟踪进程；工作进程退出时二者随之退出。"),
         "",
         "### 恶意输入",
