@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import condition
 
-from . import pdf, snapshots
+from . import pdf, render_box, snapshots
 from .articles import article_from_live, render_article
 from .models import EntryPerson, Issue, Person, Section, Unit
 from .page_stamps import issue_page
@@ -172,11 +172,27 @@ def issue_pdf(request, year, number):
     article = _article_of(issue, preview)
     if article is None:
         return snapshots.unverified_response(request, issue)
-    data = pdf.render_pdf(issue, print_html=article.print_html, preview=preview)
+    try:
+        if preview:
+            data, kept = pdf.render_pdf(issue, print_html=article.print_html, preview=True), False
+        else:
+            data, kept = pdf.published_pdf(issue)
+    except render_box.Refused as refusal:
+        return _pdf_unavailable(request, issue, refusal)
     response = HttpResponse(data, content_type=pdf.MIME_TYPE)
     response["Content-Disposition"] = content_disposition_header(False, pdf.filename(issue))
     if preview:
         add_never_cache_headers(response)
+    elif not kept:  # a picture could not be read: this copy is served once, never stored
+        patch_cache_control(response, no_store=True)
+    return response
+
+
+def _pdf_unavailable(request, issue, refusal):
+    """503 for a PDF the render box refused: busy (try again soon) or over a limit (editors see which)."""
+    response = render(request, "pdf_unavailable.html", {"issue": issue, "message": refusal.message}, status=503)
+    response["Retry-After"] = str(render_box.RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
     return response
 
 

@@ -263,3 +263,20 @@ def test_libreoffice_converts_the_docx_with_the_same_text_and_page_count_as_the_
     assert f"共印{SiteSettings.load().print_run}份" in text
     weasy = PdfReader(io.BytesIO(client.get(reverse("bulletins:issue_pdf", args=[2023, 13])).content))
     assert len(converted.pages) == len(weasy.pages)
+
+
+# The render box (bulletins/render_box.py)
+
+
+def test_word_export_refused_by_the_render_box_tells_the_editor_why(client, monkeypatch, tmp_path):
+    from bulletins import render_box
+
+    monkeypatch.setattr(render_box, "SLOT_DIR", tmp_path / "slots")
+    client.force_login(make_user(roles=["编辑"], is_staff=True))
+    issue = make_issue(year=2023, number=14)
+    make_entry(issue)
+    with render_box.slot(), render_box.slot():
+        response = client.get(reverse("bulletins_admin:issue_export_docx", args=[issue.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("admin:bulletins_issue_change", args=[issue.pk])
+    assert "未能导出Word：服务器正在生成其他文件，请稍后再试。" in response.content.decode()
+

@@ -4,18 +4,39 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from bulletins import render_box
 from bulletins.models import Issue, SiteSettings
-from bulletins.pdf import filename
+from bulletins.pdf import STORED_UNDER, filename
 
 from .factories import make_entry, make_issue, make_published_issue, make_sample_issue, make_user, store_picture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def media(settings, tmp_path):
+    """Pictures and the kept PDFs of this test only."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def own_slots(monkeypatch, tmp_path):
+    monkeypatch.setattr(render_box, "SLOT_DIR", tmp_path / "slots")
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The PDFs the render box writes, counted."""
+    calls = []
+    real = render_box.run
+
+    def counting(function, *args):
+        calls.append(function)
+        return real(function, *args)
+
+    monkeypatch.setattr(render_box, "run", counting)
+    return calls
 
 
 def pdf_of(response):
@@ -194,3 +215,65 @@ def test_rendering_pdfs_leaves_pillow_refusing_truncated_images(client):
     make_entry(make_published_issue(year=2024, number=13))
     pdf_of(client.get(reverse("bulletins:issue_pdf", args=[2024, 13])))
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def kept_pdfs(media):
+    folder = media / STORED_UNDER
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+def test_published_pdf_is_rendered_once_and_then_served_from_storage(client, media, renders):
+    make_entry(make_published_issue(year=2024, number=20))
+    url = reverse("bulletins:issue_pdf", args=[2024, 20])
+    client.cookies["sessionid"] = "x"  # past the public page cache, as the attacker was
+    first = client.get(url).content
+    assert [client.get(url).content for _ in range(3)] == [first] * 3
+    assert len(renders) == 1
+    assert len(kept_pdfs(media)) == 1
+
+
+def test_a_correction_renders_a_new_pdf(client, media, renders):
+    entry = make_entry(make_published_issue(year=2024, number=21))
+    url = reverse("bulletins:issue_pdf", args=[2024, 21])
+    client.get(url)
+    entry.body = "<p>更正后的正文。</p>"
+    entry.save()  # signs a new snapshot (tests/snapshot_support.py)
+    assert "更正后的正文" in text_of(pdf_of(client.get(url)))
+    client.get(url)
+    assert len(renders) == 2
+    assert len(kept_pdfs(media)) == 2
+
+
+def test_a_pdf_that_could_not_read_a_picture_is_served_uncached_and_not_kept(client, media, renders):
+    make_entry(make_published_issue(year=2024, number=22),
+               body='<p>图片丢失。<img src="/media/images/test/missing.png" alt="丢失的图片"></p>')
+    url = reverse("bulletins:issue_pdf", args=[2024, 22])
+    response = client.get(url)
+    assert "图片丢失" in text_of(pdf_of(response))
+    assert "no-store" in response["Cache-Control"]
+    assert kept_pdfs(media) == []
+    client.get(url)
+    assert len(renders) == 2
+
+
+def test_a_pdf_whose_pictures_were_read_is_kept(client, media, renders):
+    url = store_picture("volunteers.png")
+    make_entry(make_published_issue(year=2024, number=23), body=f'<p>有图。<img src="{url}" alt="志愿者"></p>')
+    response = client.get(reverse("bulletins:issue_pdf", args=[2024, 23]))
+    assert len(images_of(pdf_of(response))) == 1
+    assert "no-store" not in response.get("Cache-Control", "")
+    assert len(kept_pdfs(media)) == 1
+
+
+def test_a_second_first_request_does_not_render_the_same_pdf_again(client, media, renders):
+    from bulletins.pdf import stored_pdf_name
+
+    issue = make_published_issue(year=2024, number=24)
+    make_entry(issue)
+    issue.refresh_from_db()
+    with render_box.only_one(stored_pdf_name(issue.snapshot)):  # another worker is rendering it
+        response = client.get(reverse("bulletins:issue_pdf", args=[2024, 24]))
+    assert response.status_code == 503 and response["Retry-After"]
+    assert renders == []
+    assert pdf_of(client.get(reverse("bulletins:issue_pdf", args=[2024, 24])))
+    assert len(renders) == 1
