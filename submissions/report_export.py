@@ -3,7 +3,6 @@
 import csv
 import io
 
-from openpyxl import Workbook
 
 HEADER = ["名次", "单位", "报送篇数", "采用篇数", "采用率（%）", "得分", "未完成定额周期数", "考评周期数"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -33,6 +32,8 @@ def to_csv(report):
 
 
 def to_xlsx(report):
+    from openpyxl import Workbook  # 0.2 s to import: only when a report is downloaded as Excel
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "通报"
