@@ -26,7 +26,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.http.request import split_domain_port
-from django.urls import Resolver404, resolve
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import parse_http_date_safe
 
@@ -80,13 +80,16 @@ def _spec_of(match):
     return getattr(match.func, "public_page", None) if match else None
 
 
-_public_paths = {}  # path -> (declaration, URL keyword arguments) of pages stored in the cache
+_public_paths = {}  # path -> public_page_at(path) of pages stored in the cache
 MOST_PATHS = 4096
 
 
 def public_page_at(path_info):
-    """(the public page's declaration, the URL's keyword arguments as a tuple) for a path, or None.
+    """(the public page's declaration, the URL's keyword arguments as a tuple, its canonical path)
+    for a path, or None.
 
+    The canonical path is the URL reversed from the view and its arguments: /issues/2023/013/ is
+    /issues/2023/13/, so another spelling of a path shares the page's entry instead of skipping it.
     The paths of stored pages are remembered (`_remember`; the URLconf does not change while a
     process runs), so a cache hit does not walk the URL patterns. Others are resolved each time,
     so made-up paths (a 404 under /people/<n>/, say) cannot push the real ones out."""
@@ -95,10 +98,11 @@ def public_page_at(path_info):
         return found
     try:
         match = resolve(path_info)
-    except Resolver404:
+        spec = _spec_of(match)
+        canonical = reverse(match.view_name, args=match.args, kwargs=match.captured_kwargs) if spec else None
+    except (Resolver404, NoReverseMatch):
         return None
-    spec = _spec_of(match)
-    return (spec, tuple(sorted(match.kwargs.items()))) if spec else None
+    return (spec, tuple(sorted(match.kwargs.items())), canonical) if spec else None
 
 
 def _remember(path_info, found):
@@ -206,16 +210,16 @@ def site_host(request):
     return name, name in settings.ALLOWED_HOSTS and port in ("", request.get_port())
 
 
-def page_key(request, spec, generation, host):
-    """The normalised URL (canonical host, path, the declared parameters in a fixed order) and the
-    page's numbers; None when the parameters are too long to be worth an entry of their own.
+def page_key(request, spec, generation, host, path):
+    """The normalised URL (canonical host and path, the declared parameters in a fixed order) and
+    the page's numbers; None when the parameters are too long to be worth an entry of their own.
 
     A parameter counts with the value the views read (QueryDict's last), so repeating it
     (`?page=1&page=1`) does not make another entry of the same page."""
     params = _keyed_params(request, spec)
     if len(params) > MOST_KEYED_PARAMETERS:
         return None
-    url = f"{host}{request.path}?{params}"
+    url = f"{host}{path}?{params}"
     return f"public:page:{generation.number}:{generation.page[0]}:{generation.stamp}:" + hashlib.sha256(
         url.encode()
     ).hexdigest()
@@ -278,10 +282,10 @@ class PublicPageCacheMiddleware:
         host = site_host(request) if found else None
         if host is None or not _anonymous(request):
             return self.get_response(request)
-        spec, kwargs = found
+        spec, kwargs, path = found
         generation = page_stamps.read(spec.page_for(dict(kwargs)))
         request._public_generation = generation
-        key = page_key(request, spec, generation, host[0])
+        key = page_key(request, spec, generation, host[0], path)
         if key is None:
             return self.get_response(request)
         stored = cache.get(key)
@@ -297,8 +301,9 @@ class PublicPageCacheMiddleware:
             )
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and not user.is_authenticated and host[1] and _storable(response) and (
-            not _keyed_params(request, spec) or _within_bound(f"page:{request.path}", generation)
+        stores = host[1] and request.path == path  # the stored page's links name the canonical URL
+        if stores and user is not None and not user.is_authenticated and _storable(response) and (
+            not _keyed_params(request, spec) or _within_bound(f"page:{path}", generation)
         ):
             cache.set(key, _stored(response), generation.seconds_left())
             _remember(request.path_info, found)

@@ -388,3 +388,26 @@ def test_the_page_without_parameters_is_stored_past_the_bound(client, issue, few
     client.get("/issues/")
     with django_assert_num_queries(1):
         assert client.get("/issues/").status_code == 200
+
+
+def test_another_spelling_of_a_path_shares_the_pages_entry(client, issue):
+    from django.core.cache import cache
+
+    cache.clear()
+    client.get("/issues/2023/013/")
+    assert _stored_pages() == []  # not stored under a spelling a client chose
+    client.get("/issues/2023/13/")
+    _rename_behind_the_cache(issue, "改过的标题")
+    for spelling in ("/issues/2023/013/", "/issues/02023/0000013/"):
+        assert "改过的标题" not in client.get(spelling).content.decode(), spelling
+    assert len(_stored_pages()) == 1
+
+
+def test_a_host_matched_by_a_wildcard_is_served_but_stores_nothing(client, issue, settings):
+    from django.core.cache import cache
+
+    settings.ALLOWED_HOSTS = [".example.gov.cn", "testserver"]
+    cache.clear()
+    for number in range(5):
+        assert client.get("/issues/2023/13/", HTTP_HOST=f"a{number}.example.gov.cn").status_code == 200
+    assert _stored_pages() == []
