@@ -411,3 +411,17 @@ def test_a_host_matched_by_a_wildcard_is_served_but_stores_nothing(client, issue
     for number in range(5):
         assert client.get("/issues/2023/13/", HTTP_HOST=f"a{number}.example.gov.cn").status_code == 200
     assert _stored_pages() == []
+
+
+def test_made_up_session_cookies_do_not_render_the_pdf_again(client, issue, monkeypatch):
+    from bulletins import pdf
+
+    renders = []
+    monkeypatch.setattr(pdf, "render_pdf", lambda issue, **kwargs: renders.append(issue) or b"%PDF-1.7 stand-in")
+    assert client.get("/issues/2023/13/pdf/").status_code == 200
+    for number in range(10):
+        attacker = Client()
+        attacker.cookies["sessionid"] = f"made-up-session-{number}"
+        attacker.cookies["messages"] = "x"
+        assert attacker.get("/issues/2023/13/pdf/", HTTP_HOST=f"testserver:{8000 + number}").status_code == 200
+    assert len(renders) == 1
