@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "submission.reject": "不采用报送信息",
     "submission.return": "退回报送信息",
     "submission.score": "登记上级采用或领导批示",
+    "submission.delete": "删除报送草稿",
     "import": "导入简报",
     "image.upload": "上传图片",
     "issue.delete": "删除草稿",

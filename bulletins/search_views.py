@@ -123,10 +123,13 @@ def search_view(request):
     form.is_valid()
     query = parse_query(request.GET.get("q", ""))
     key = f"{_search_key(query, form.filters())}:{generation.stamp}"
-    ids, truncated = cached_value(key, lambda: find(query, form.filters()), generation=generation)
+    # Each query a client makes up is one more variant: bounded like the stored pages (MOST_VARIANTS).
+    ids, truncated = cached_value(key, lambda: find(query, form.filters()), generation=generation,
+                                  variant_of="search")
     page = Paginator(ids, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     results_html = cached_value(
-        f"{key}:{page.number}", lambda: _results_html(query, page.object_list), generation=generation
+        f"{key}:{page.number}", lambda: _results_html(query, page.object_list), generation=generation,
+        variant_of="search",
     ) if ids else ""
     params = QueryDict(mutable=True)  # only the search's own parameters carry over to the other pages
     for name in FORM_FIELDS:  # the value the form read (the last), as the page's cache key has it

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/delete/", views.delete, name="delete"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="portal:login"), name="logout"),
     path("password/", login_required(views.PasswordChangeView.as_view(), login_url="portal:login"),

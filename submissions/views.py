@@ -75,6 +75,7 @@ def detail(request, pk):
         "pictures": submission.pictures.select_related("image"),
         "history": submission.transitions.select_related("by").order_by("at", "id"),
         "may_edit": workflow.may_edit(request.user, submission),
+        "may_delete": workflow.may_delete(request.user, submission),
         "public_url": submission.public_entry_url(),
     }
     return render(request, "portal/detail.html", context)
@@ -107,6 +108,9 @@ def _edit(request, submission):
         else:
             try:
                 _store(request, form, form.instance)
+            except workflow.LimitReached as error:  # nothing was kept: the form again, with what to do
+                form.add_error(None, str(error))
+                return render(request, "portal/form.html", {"form": form, "submission": submission})
             except workflow.SubmissionError as error:
                 messages.error(request, str(error))
                 return redirect("portal:index")
@@ -148,6 +152,19 @@ def _submit(request, submission):
 @correspondent_required
 def submit(request, pk):
     return _submit(request, _own(request, pk))
+
+
+@correspondent_required
+def delete(request, pk):
+    """A confirmation page, then the POST that deletes the draft (workflow.delete_draft)."""
+    submission = _own(request, pk)
+    if not workflow.may_delete(request.user, submission):
+        raise PermissionDenied("只能删除自己写的草稿。")
+    if request.method != "POST":
+        return render(request, "portal/delete.html", {"submission": submission})
+    workflow.delete_draft(submission, by=request.user, request=request)
+    messages.success(request, f"已删除草稿《{submission.title}》。")
+    return redirect("portal:index")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -6,10 +6,9 @@ state on the server (under a row lock), runs in one transaction, records a Submi
 `PermissionDenied` (403) or `SubmissionError` (a Chinese message saying what to fix).
 """
 
-import datetime
+import functools
 import html
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
@@ -18,10 +17,11 @@ from django.utils import timezone
 from accounts import audit
 from bulletins import workflow as issue_workflow
 from bulletins.linking import link_entry
-from bulletins.models import Entry, Issue
+from bulletins.models import Entry, EntryImage, Issue
 
-from . import notifications
+from . import limits, notifications
 from .access import correspondent_unit_id, may_handle
+from .errors import LimitReached, SubmissionError  # noqa: F401 - raised here; callers catch them from here
 from .models import Submission, SubmissionTransition
 
 State = Submission.State
@@ -30,18 +30,15 @@ Action = SubmissionTransition.Action
 EDITABLE = (State.DRAFT, State.RETURNED)
 
 
-class SubmissionError(Exception):
-    """A change refused for a reason the user can fix; the message is in Chinese."""
-
-
-def per_hour_limit():
-    return getattr(settings, "SUBMISSIONS_PER_HOUR", 10)
-
-
 def may_edit(user, submission):
     """The unit's correspondent edits a draft or a returned submission; nobody else edits it."""
     unit_id = correspondent_unit_id(user)
     return unit_id is not None and unit_id == submission.unit_id and submission.state in EDITABLE
+
+
+def may_delete(user, submission):
+    """Only the correspondent who wrote a draft deletes it, and only while it is a draft."""
+    return may_edit(user, submission) and submission.state == State.DRAFT and submission.created_by_id == user.pk
 
 
 def _require_correspondent(user, submission):
@@ -72,18 +69,23 @@ def _record(submission, *, action, from_state, by, comment="", request=None, det
 
 @transaction.atomic
 def save(submission, *, by, pictures=(), request=None):
-    """Save the correspondent's text and new pictures (EntryImage rows already stored) together."""
+    """Save the correspondent's text and new pictures (EntryImage rows already stored) together,
+    within the bounds of submissions/limits.py."""
     if submission.pk is None:
         unit_id = correspondent_unit_id(by)
         if unit_id is None or unit_id != submission.unit_id:
             raise PermissionDenied("只能为本单位撰写报送信息。")
         submission.created_by = by
+        limits.lock_unit(unit_id)
+        limits.check_new_draft(by=by)
     else:
+        limits.lock_unit(submission.unit_id)
         current = _lock(submission)
         if not may_edit(by, current):
             _require_correspondent(by, current)
             raise SubmissionError(f"这篇信息{current.get_state_display()}，不能再修改。")
         submission.state = current.state
+    limits.check_pictures(submission, pictures)
     submission.save()
     start = (submission.pictures.aggregate(last=Max("order"))["last"] or 0) + 1
     for order, image in enumerate(pictures, start=start):
@@ -94,22 +96,35 @@ def save(submission, *, by, pictures=(), request=None):
 @transaction.atomic
 def submit(submission, *, by, request=None, now=None):
     """Send a draft, or a returned submission after fixing it, to the office."""
+    limits.lock_unit(submission.unit_id)
     current = _lock(submission)
     _require_correspondent(by, current)
     if current.state not in EDITABLE:
         raise SubmissionError(f"这篇信息{current.get_state_display()}，不能再次报送。")
     now = now or timezone.now()
-    recent = SubmissionTransition.objects.filter(
-        by=by, action__in=[Action.SUBMIT, Action.RESUBMIT], at__gte=now - datetime.timedelta(hours=1)
-    ).count()
-    if recent >= per_hour_limit():
-        raise SubmissionError(f"每个账号每小时最多报送 {per_hour_limit()} 篇，请稍后再报送。")
+    limits.check_hourly(by=by, now=now)
     action = Action.RESUBMIT if current.state == State.RETURNED else Action.SUBMIT
     from_state = current.state
     current.state = State.SUBMITTED
     current.submitted_at = current.submitted_at or now
     current.save(update_fields=["state", "submitted_at", "updated_at"])
     return _record(current, action=action, from_state=from_state, by=by, request=request)
+
+
+@transaction.atomic
+def delete_draft(submission, *, by, request=None):
+    """The correspondent who wrote a draft deletes it, with its pictures; the office never saw it.
+
+    Sent submissions are kept whatever their state: they are the unit's record with the office."""
+    current = _lock(submission)
+    if not may_delete(by, current):
+        raise PermissionDenied("只能删除自己写的草稿。")
+    images = list(EntryImage.objects.filter(pk__in=current.pictures.values("image")))
+    audit.record("submission.delete", user=by, request=request, obj=current, detail=current.title)
+    current.delete()
+    for image in images:
+        image.delete()
+        transaction.on_commit(functools.partial(image.file.storage.delete, image.file.name), robust=True)
 
 
 def _decide(submission, *, by, action, target, comment, request, required):

@@ -153,3 +153,23 @@ def test_every_failure_is_retried_when_the_retry_time_is_zero():
     for _ in range(3):
         assert wrapped.add("key", "value") is False
     assert ExplodingCache.calls == 3
+
+
+def test_a_missing_counter_is_the_caches_answer_not_an_outage(caplog):
+    wrapped = FailOpenCache("locmem-counter", {"OPTIONS": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
+    with caplog.at_level(logging.WARNING, logger="wenming.cache"), pytest.raises(ValueError):
+        wrapped.incr("missing")
+    wrapped.set("key", "value")
+    assert wrapped.get("key") == "value" and not _cache_warnings(caplog)
+
+
+def test_made_up_queries_store_a_bounded_number_of_entries_in_redis(client, issue, redis_cache_settings, monkeypatch):
+    from bulletins import public_cache
+
+    monkeypatch.setattr(public_cache, "MOST_VARIANTS", 5)
+    client.get("/search/")
+    before = redis_cache_settings.client().dbsize()
+    for number in range(40):
+        assert client.get("/search/", {"q": f"文明{number}"}).status_code == 200
+    added = redis_cache_settings.client().dbsize() - before
+    assert added <= 5 + 5 + 2  # pages, search values, and the two counters

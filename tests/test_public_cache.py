@@ -246,3 +246,182 @@ def test_only_the_paths_of_stored_pages_are_remembered(client, issue):
         assert client.get(f"/people/{number}/").status_code == 404
     client.get("/issues/2023/13/")
     assert list(public_cache._public_paths) == ["/issues/2023/13/"]
+
+
+# Nothing an anonymous client sends skips the cache or adds entries without bound.
+
+
+def _stored_pages():
+    from django.core.cache import cache
+
+    return [key for key in cache._cache if ":public:page:" in key]
+
+
+def _stale_title_shows(client, **extra):
+    """Whether the page is rendered afresh: the stored page still has the old title."""
+    return "改过的标题" in client.get("/issues/2023/13/", **extra).content.decode()
+
+
+@pytest.mark.parametrize("cookie", ["x", "abcdefgh12345678abcdefgh12345678"])
+def test_a_made_up_session_cookie_is_served_from_the_cache(client, issue, cookie, django_assert_max_num_queries):
+    client.get("/issues/2023/13/")
+    _rename_behind_the_cache(issue, "改过的标题")
+    client.cookies["sessionid"] = cookie
+    with django_assert_max_num_queries(2):  # the page's numbers and the session: the view does not run
+        assert not _stale_title_shows(client)
+
+
+def test_a_messages_cookie_alone_is_served_from_the_cache(client, issue, django_assert_num_queries):
+    client.get("/issues/2023/13/")
+    _rename_behind_the_cache(issue, "改过的标题")
+    client.cookies["messages"] = "made-up"
+    with django_assert_num_queries(1):
+        assert not _stale_title_shows(client)
+
+
+def test_a_session_without_a_signed_in_user_is_served_from_the_cache(client, issue):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    client.get("/issues/2023/13/")
+    _rename_behind_the_cache(issue, "改过的标题")
+    session = SessionStore()
+    session["anything"] = 1
+    session.create()
+    client.cookies["sessionid"] = session.session_key
+    assert not _stale_title_shows(client)
+
+
+def test_a_reader_with_a_made_up_session_cookie_stores_the_page_for_everyone(issue):
+    with_cookie = Client()
+    with_cookie.cookies["sessionid"] = "abcdefgh12345678abcdefgh12345678"
+    first = with_cookie.get("/issues/2023/13/")
+    assert first.status_code == 200
+    _rename_behind_the_cache(issue, "改过的标题")
+    assert not _stale_title_shows(Client())
+    assert not _stale_title_shows(with_cookie)
+
+
+def test_a_signed_in_editor_still_skips_the_cache(client, issue, editor):
+    client.get("/issues/2023/13/")
+    _rename_behind_the_cache(issue, "改过的标题")
+    client.force_login(editor)
+    assert _stale_title_shows(client)
+
+
+@pytest.fixture
+def site(settings):
+    settings.SITE_URL = "https://wenming.example.gov.cn"
+    settings.ALLOWED_HOSTS = ["wenming.example.gov.cn", "alias.example.gov.cn", "testserver"]
+
+
+def test_a_port_or_alias_the_client_sends_makes_no_entry_of_its_own(client, issue, site):
+    from django.core.cache import cache
+
+    cache.clear()
+    client.get("/issues/2023/13/", HTTP_HOST="wenming.example.gov.cn")
+    assert len(_stored_pages()) == 1
+    _rename_behind_the_cache(issue, "改过的标题")
+    for host in ("wenming.example.gov.cn:8443", "alias.example.gov.cn", "ALIAS.example.gov.cn:1", "testserver"):
+        assert not _stale_title_shows(client, HTTP_HOST=host), host
+    assert len(_stored_pages()) == 1
+
+
+def test_only_the_sites_own_host_stores_a_page(client, issue, site):
+    from django.core.cache import cache
+
+    cache.clear()
+    for host in ("wenming.example.gov.cn:8443", "alias.example.gov.cn"):
+        assert client.get("/issues/2023/13/", HTTP_HOST=host).status_code == 200
+    assert _stored_pages() == []  # its absolute links would name the client's host
+
+
+def test_a_host_outside_allowed_hosts_is_refused_not_served(client, issue, site):
+    client.get("/issues/2023/13/", HTTP_HOST="wenming.example.gov.cn")
+    assert client.get("/issues/2023/13/", HTTP_HOST="evil.example.com").status_code == 400
+
+
+def test_without_site_url_a_port_the_server_does_not_listen_on_makes_no_entry(client, issue):
+    from django.core.cache import cache
+
+    cache.clear()
+    client.get("/issues/2023/13/", HTTP_HOST="testserver:1234")
+    assert _stored_pages() == []
+    client.get("/issues/2023/13/")
+    _rename_behind_the_cache(issue, "改过的标题")
+    assert not _stale_title_shows(client, HTTP_HOST="testserver:1234")
+    assert len(_stored_pages()) == 1
+
+
+@pytest.fixture
+def few_variants(monkeypatch):
+    from django.core.cache import cache
+
+    from bulletins import public_cache
+
+    monkeypatch.setattr(public_cache, "MOST_VARIANTS", 5)
+    cache.clear()
+    return 5
+
+
+def test_many_made_up_queries_store_a_bounded_number_of_pages_and_results(client, issue, few_variants):
+    from django.core.cache import cache
+
+    for number in range(30):
+        assert client.get("/search/", {"q": f"文明{number}"}).status_code == 200
+    assert len(_stored_pages()) <= few_variants
+    assert len([key for key in cache._cache if ":search:" in key]) <= few_variants
+    client.get("/search/")
+    assert len(_stored_pages()) <= few_variants + 1
+
+
+def test_out_of_range_pages_store_a_bounded_number_of_entries(client, issue, few_variants):
+    for number in range(2, 32):
+        assert client.get("/issues/", {"page": number}).status_code == 200  # the last page, clamped
+    for number in range(30):
+        assert client.get("/people/999999/", {"page": number}).status_code == 404
+    assert len(_stored_pages()) <= few_variants
+
+
+def test_the_page_without_parameters_is_stored_past_the_bound(client, issue, few_variants, django_assert_num_queries):
+    for number in range(2, 12):
+        client.get("/issues/", {"page": number})
+    client.get("/issues/")
+    with django_assert_num_queries(1):
+        assert client.get("/issues/").status_code == 200
+
+
+def test_another_spelling_of_a_path_shares_the_pages_entry(client, issue):
+    from django.core.cache import cache
+
+    cache.clear()
+    client.get("/issues/2023/013/")
+    assert _stored_pages() == []  # not stored under a spelling a client chose
+    client.get("/issues/2023/13/")
+    _rename_behind_the_cache(issue, "改过的标题")
+    for spelling in ("/issues/2023/013/", "/issues/02023/0000013/"):
+        assert "改过的标题" not in client.get(spelling).content.decode(), spelling
+    assert len(_stored_pages()) == 1
+
+
+def test_a_host_matched_by_a_wildcard_is_served_but_stores_nothing(client, issue, settings):
+    from django.core.cache import cache
+
+    settings.ALLOWED_HOSTS = [".example.gov.cn", "testserver"]
+    cache.clear()
+    for number in range(5):
+        assert client.get("/issues/2023/13/", HTTP_HOST=f"a{number}.example.gov.cn").status_code == 200
+    assert _stored_pages() == []
+
+
+def test_made_up_session_cookies_do_not_render_the_pdf_again(client, issue, monkeypatch):
+    from bulletins import pdf
+
+    renders = []
+    monkeypatch.setattr(pdf, "render_pdf", lambda issue, **kwargs: renders.append(issue) or b"%PDF-1.7 stand-in")
+    assert client.get("/issues/2023/13/pdf/").status_code == 200
+    for number in range(10):
+        attacker = Client()
+        attacker.cookies["sessionid"] = f"made-up-session-{number}"
+        attacker.cookies["messages"] = "x"
+        assert attacker.get("/issues/2023/13/pdf/", HTTP_HOST=f"testserver:{8000 + number}").status_code == 200
+    assert len(renders) == 1

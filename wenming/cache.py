@@ -78,11 +78,16 @@ class FailOpenCache(BaseCache):
         self.inner = import_string(backend)(location, {**params, "OPTIONS": options})
         self.outage = _outage_for(location)
 
-    def _call(self, method, default, *args, **kwargs):
+    def _call(self, method, default, *args, answers=(), **kwargs):
+        """`answers`: exceptions that are the cache's answer, not its failure (incr's ValueError for
+        a missing key); they reach the caller and leave the cache in use."""
         if not self.outage.should_try():
             return default
         try:
             result = getattr(self.inner, method)(*args, **kwargs)
+        except answers:
+            self.outage.succeeded(self.location)
+            raise
         except Exception as error:  # noqa: BLE001 - any cache error means "no cache", never a failed request
             self.outage.failed(self.location, error, self.retry_after)
             return default
@@ -127,10 +132,10 @@ class FailOpenCache(BaseCache):
         self._call("delete_many", None, keys, version=version)
 
     def incr(self, key, delta=1, version=None):
-        return self._call("incr", None, key, delta, version=version)
+        return self._call("incr", None, key, delta, version=version, answers=ValueError)
 
     def decr(self, key, delta=1, version=None):
-        return self._call("decr", None, key, delta, version=version)
+        return self._call("decr", None, key, delta, version=version, answers=ValueError)
 
     def clear(self):
         self._call("clear", None)
