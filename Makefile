@@ -70,8 +70,11 @@ $(DATABASE): $(MIGRATIONS) | $(RUNTIME_STAMP)
 	$(if $(DATABASE_URL),,touch $@)
 
 run: setup $(DATABASE)
-	# The task worker (mail) runs beside the server and stops with it (Ctrl+C or any exit).
-	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	@echo "公开网站 http://127.0.0.1:8000/　管理后台 http://127.0.0.1:8000/admin/　报送平台 http://127.0.0.1:8000/portal/"
+	@echo "演示账号（密码均为 Wenming-Demo-2026）：editor 编辑　reviewer 审核　signer 签发　sysadmin 系统管理员　auditor 审计员　correspondent 通讯员"
+	# The task worker (mail) runs beside the server, at a lower priority so that it does not slow the
+	# server's start, and stops with it (Ctrl+C or any exit).
+	nice -n 10 $(PY) manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 

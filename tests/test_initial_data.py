@@ -117,3 +117,17 @@ def test_demo_accounts_receive_the_workflow_notifications(mailoutbox, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         workflow.submit(issue, by=User.objects.get(username="editor"))
     assert [message.to for message in mailoutbox] == [["reviewer@wenming.example"]]
+
+
+def test_make_run_prints_every_demo_login_with_its_password():
+    import re
+    from pathlib import Path
+
+    from accounts.demo import DEMO_ACCOUNTS
+    from submissions.demo import USERNAME as CORRESPONDENT
+
+    banner = [line for line in (Path(__file__).resolve().parent.parent / "Makefile").read_text().splitlines()
+              if "演示账号" in line]
+    assert banner and DEMO_PASSWORD in banner[0]
+    for username in [account[0] for account in DEMO_ACCOUNTS] + [CORRESPONDENT]:
+        assert re.search(rf"(?<![a-z]){username} ", banner[0]), username
