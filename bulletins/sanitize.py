@@ -4,6 +4,16 @@ nh3 (html5ever) slows down with the square of the nesting depth, so a body is me
 first, in one linear pass, and refused above MAX_BODY_CHARS or MAX_BODY_DEPTH; only a
 body within both limits reaches nh3. Every path that stores an entry body goes through
 `sanitize_html` (Entry.save), and the entry forms call `check_body` for a form error.
+
+What nh3 returns is measured again: the parser can grow a body. It re-opens a formatting
+element (a, b, strong, …) left open inside a closed block in every later block, with its
+attributes, so 50 KB became 50 MB. Hence attributes are bounded as they are written out
+(`_AttributeBounds`: no `title`, at most MAX_ATTRIBUTE_CHARS a value and MAX_BODY_CHARS in
+all, spans clamped), and the output is refused over MAX_BODY_CHARS, over MAX_GROWTH times
+the input, or deeper than MAX_BODY_DEPTH. The work before that refusal is bounded too:
+at most one `a` is re-opened at a time (a new `a` closes the old one), the others carry no
+attribute that survives, and the depth check keeps fewer than MAX_BODY_DEPTH of them open;
+so one 50 KB body makes at most a few MB of markup (measured: docs/benchmarks-sanitize.md).
 """
 
 import html
@@ -16,6 +26,14 @@ from django.core.exceptions import ValidationError
 # (table > tbody > tr > td > p > strong). Both limits are far above that; see the README.
 MAX_BODY_CHARS = 50_000
 MAX_BODY_DEPTH = 50
+# Sanitising escapes text and adds end tags and rel="noopener noreferrer" (a bare <a> is 3 characters in,
+# 33 out); a body that grows more than this was grown by the parser re-opening unclosed formatting.
+MAX_GROWTH = 12
+# An address or alternative text is a few hundred characters; longer ones are refused, not cut.
+MAX_ATTRIBUTE_CHARS = 2_000
+# A real 简报 table has a handful of columns and at most a few dozen rows.
+MAX_COLSPAN = 20
+MAX_ROWSPAN = 100
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "b", "em", "i", "u", "s", "sub", "sup",
@@ -23,7 +41,10 @@ ALLOWED_TAGS = {
     "table", "thead", "tbody", "tr", "th", "td",
 }
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
+    # Empty, else ammonia keeps `lang` and `title` on every tag; a title re-opened with its unclosed
+    # <a> or <b> in every later block turned 50 KB into 50 MB.
+    "*": set(),
+    "a": {"href"},
     "img": {"src", "alt", "width", "height"},
     "th": {"colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
@@ -109,8 +130,11 @@ def _close(stack, name):
 
 
 def check_body(value):
-    """Refuse, with a message saying what to fix, a body over the size or nesting limit."""
-    value = value or ""
+    """Refuse, with a message saying what to fix, a body over a limit before or after sanitising."""
+    sanitize_html(value)
+
+
+def _check_input(value):
     if len(value) > MAX_BODY_CHARS:
         raise BodyRejected(
             f"条目正文过长（{len(value)}字符，超过{MAX_BODY_CHARS}字符），请删减内容或拆分为几个条目。",
@@ -123,21 +147,64 @@ def check_body(value):
         )
 
 
+class _AttributeBounds:
+    """nh3's attribute filter: spans clamped, over-long values dropped and the body refused after.
+
+    It sees every attribute as it is written out, clones included, so the values it keeps add up
+    to at most MAX_BODY_CHARS whatever the parser copied.
+    """
+
+    def __init__(self):
+        self.budget = MAX_BODY_CHARS
+        self.too_long = False
+
+    def __call__(self, element, attribute, value):
+        if attribute in ("colspan", "rowspan"):
+            limit = MAX_COLSPAN if attribute == "colspan" else MAX_ROWSPAN
+            return str(min(int(value), limit)) if value.isdigit() and len(value) < 8 and int(value) > 0 else None
+        self.budget -= len(value)
+        if len(value) > MAX_ATTRIBUTE_CHARS or self.budget < 0:
+            self.too_long = self.too_long or len(value) > MAX_ATTRIBUTE_CHARS
+            return None
+        return value
+
+
 def sanitize_html(value):
     """Keep the allowlisted tags and attributes; drop scripts, styles, handlers, unsafe URLs.
 
-    Raises BodyRejected (a ValidationError) for a body over the limits, before nh3 sees it.
+    Raises BodyRejected (a ValidationError) for a body over the limits: before nh3 sees it, and
+    again for what nh3 made of it (see the module's docstring).
     """
-    check_body(value)
-    return nh3.clean(
-        value or "",
+    value = value or ""
+    _check_input(value)
+    bounds = _AttributeBounds()
+    cleaned = nh3.clean(
+        value,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=bounds,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         clean_content_tags=REMOVED_WITH_CONTENT,
         strip_comments=True,
     ).strip()
+    if bounds.too_long:
+        raise BodyRejected(
+            f"条目正文中的链接地址、图片地址或图片说明过长（超过{MAX_ATTRIBUTE_CHARS}字符），请缩短后再保存。",
+            code="attribute_too_long",
+        )
+    if len(cleaned) > MAX_BODY_CHARS or len(cleaned) > MAX_GROWTH * len(value) or bounds.budget < 0:
+        raise BodyRejected(
+            f"条目正文整理后过长（{len(cleaned)}字符，上限{MAX_BODY_CHARS}字符）。常见原因是加粗、链接等格式没有闭合，"
+            "在后面每一段中被重复；请闭合这些格式，或删减内容、拆分为几个条目。",
+            code="body_grows",
+        )
+    if nesting_depth(cleaned, stop_above=MAX_BODY_DEPTH) > MAX_BODY_DEPTH:
+        raise BodyRejected(
+            f"条目正文整理后嵌套层级过深（超过{MAX_BODY_DEPTH}层），请去掉没有闭合或层层套用的格式后再保存。",
+            code="body_too_deep",
+        )
+    return cleaned
 
 
 def html_to_text(value):

@@ -2,11 +2,17 @@ import random
 
 import nh3
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bulletins.models import Entry, Issue, Section
 from bulletins.sanitize import (
+    MAX_ATTRIBUTE_CHARS,
     MAX_BODY_CHARS,
     MAX_BODY_DEPTH,
+    MAX_COLSPAN,
+    MAX_GROWTH,
+    MAX_ROWSPAN,
     BodyRejected,
     check_body,
     html_to_text,
@@ -165,3 +171,86 @@ def test_the_count_is_never_below_the_depth_the_html_parser_builds():
         )
         built = nh3.clean(soup, tags={tag.lower() for tag in FUZZ_TAGS}, attributes={}, clean_content_tags=set())
         assert nesting_depth(soup) >= nesting_depth(built), soup
+
+
+# Bounded output: what the parser makes of a body is measured again
+
+
+def test_an_unclosed_link_with_a_long_title_is_not_copied_into_every_paragraph():
+    """The attacker's 49,998 characters, stored as 50,264,815 before: refused, nothing grown."""
+    body = '<div><a href=x title="' + "文" * 10000 + '"></div>' + "<p>y</p>" * 4996
+    assert len(body) == 49_998
+    with pytest.raises(BodyRejected) as refused:
+        sanitize_html(body)
+    assert refused.value.code == "body_grows"
+    assert "格式没有闭合" in refused.value.messages[0]
+
+
+def test_unclosed_bold_tags_with_distinct_attributes_are_refused_not_grown():
+    """The <b class=N> variant stored 2.1 MB (a 93-second PDF); the depth check alone let it through."""
+    body = "<div>" + "".join(f"<b class={n}>" for n in range(48)) + "</div>"
+    body += "<p>y</p>" * ((MAX_BODY_CHARS - len(body)) // 8)
+    with pytest.raises(BodyRejected) as refused:
+        check_body(body)
+    assert refused.value.code == "body_grows"
+
+
+def test_a_short_body_that_grows_past_the_growth_factor_is_refused():
+    body = "<div>" + "".join(f"<b class={n}>" for n in range(20)) + "</div>" + "<p>y</p>" * 200
+    assert len(body) < MAX_BODY_CHARS // 10
+    with pytest.raises(BodyRejected):
+        sanitize_html(body)
+
+
+def test_title_and_lang_are_dropped_from_every_tag():
+    assert sanitize_html('<p lang="en" title="t"><a href="/x" title="t">x</a><b title="t">y</b></p>') == (
+        '<p><a href="/x" rel="noopener noreferrer">x</a><b>y</b></p>'
+    )
+
+
+def test_an_over_long_link_address_is_refused():
+    with pytest.raises(BodyRejected) as refused:
+        sanitize_html(f'<p><a href="https://www.gov.cn/{"a" * MAX_ATTRIBUTE_CHARS}">x</a></p>')
+    assert refused.value.code == "attribute_too_long"
+    assert f"超过{MAX_ATTRIBUTE_CHARS}字符" in refused.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "cell, kept",
+    [
+        ('<td colspan="3" rowspan="2">', '<td colspan="3" rowspan="2">'),
+        ('<td colspan="1000" rowspan="65534">', f'<td colspan="{MAX_COLSPAN}" rowspan="{MAX_ROWSPAN}">'),
+        ('<th colspan="99999999999">', "<th>"),
+        ('<td colspan="-1" rowspan="x">', "<td>"),
+        ('<td colspan="0">', "<td>"),
+    ],
+)
+def test_table_spans_are_clamped_to_what_a_bulletin_table_needs(cell, kept):
+    assert kept in sanitize_html(f"<table><tbody><tr>{cell}文</td></tr></tbody></table>")
+
+
+SOUP_TAGS = ["p", "div", "b", "i", "em", "strong", "u", "s", "a", "font", "nobr", "code", "li", "ul",
+             "blockquote", "h3", "table", "tbody", "tr", "td", "th", "span", "br", "img"]
+SOUP_ATTRIBUTES = st.sampled_from(
+    ["", " class=1", " class=2", ' title="标题标题标题标题"', ' href="https://www.gov.cn/a"', ' href=x',
+     ' colspan=9999', ' rowspan=3', ' lang=en', ' src="/media/a.jpg" alt="图片说明"']
+)
+SOUP_TOKENS = st.one_of(
+    st.builds(lambda tag, attributes: f"<{tag}{attributes}>", st.sampled_from(SOUP_TAGS), SOUP_ATTRIBUTES),
+    st.builds(lambda tag: f"</{tag}>", st.sampled_from(SOUP_TAGS)),
+    st.sampled_from(["文明", "y", "&", "<", "\xa0", " "]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SOUP_TOKENS, max_size=60).map("".join), st.integers(min_value=1, max_value=40))
+def test_sanitised_output_is_at_most_a_small_multiple_of_the_input(soup, repeats):
+    """Nested, unclosed and misnested formatting, blocks, tables and attributes, repeated to grow."""
+    body = soup * repeats
+    try:
+        cleaned = sanitize_html(body)
+    except BodyRejected:
+        return
+    assert len(cleaned) <= MAX_GROWTH * len(body)
+    assert len(cleaned) <= MAX_BODY_CHARS
+    assert nesting_depth(cleaned) <= MAX_BODY_DEPTH
