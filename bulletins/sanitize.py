@@ -76,6 +76,8 @@ _TAG_START = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*)")
 _BLOCK_END = re.compile(r"</(p|li|h3|h4|blockquote|tr)>|<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
 class BodyRejected(ValidationError):
@@ -217,3 +219,11 @@ def html_to_text(value):
 def paragraphs_to_html(paragraphs):
     """Wrap plain-text paragraphs (as imported) into escaped <p> elements."""
     return "".join(f"<p>{html.escape(p.strip(), quote=False)}</p>" for p in paragraphs if p.strip())
+
+
+def single_line(value):
+    """A title as one line: each run of control characters (CR, LF, tab, …) becomes one space.
+
+    A title goes into mail subjects, where a line break makes Django refuse the header.
+    """
+    return _CONTROL.sub(" ", value or "").strip()

@@ -7,9 +7,16 @@ from django.conf import settings
 
 from bulletins.images import ImageRejected, check_alt_text, prepare_image
 from bulletins.importer.errors import ImportFailed
-from bulletins.importer.readers import decode_text, docx_to_text
+from bulletins.importer.readers import extract_text
 from bulletins.models import Section
-from bulletins.sanitize import html_to_text, paragraphs_to_html
+from bulletins.sanitize import (
+    MAX_BODY_CHARS,
+    BodyRejected,
+    html_to_text,
+    paragraphs_to_html,
+    sanitize_html,
+    single_line,
+)
 
 from .models import Submission
 
@@ -29,7 +36,7 @@ def max_file_bytes():
 
 
 def read_attachment(upload):
-    """The text of an uploaded .docx or .txt file, through the importer's readers."""
+    """The text of an uploaded .docx or .txt file, through the importer's reader (its archive and paragraph limits)."""
     suffix = Path(upload.name or "").suffix.lower()
     if suffix not in (".docx", ".txt"):
         raise forms.ValidationError("只能上传 .docx 或 .txt 文件。")
@@ -37,8 +44,7 @@ def read_attachment(upload):
         raise forms.ValidationError(f"文件太大：不能超过 {max_file_bytes() // (1024 * 1024)} MB。")
     data = upload.read(max_file_bytes() + 1)
     try:
-        read = docx_to_text if suffix == ".docx" else decode_text
-        return read(data, filename=upload.name)
+        return extract_text(data, filename=upload.name)
     except ImportFailed as error:
         raise forms.ValidationError(str(error)) from None
 
@@ -73,6 +79,12 @@ class SubmissionForm(forms.ModelForm):
     def picture_fields(self):
         return [(self[f"picture_{n}"], self[f"alt_{n}"]) for n in range(1, PICTURE_SLOTS + 1)]
 
+    def clean_title(self):
+        title = single_line(self.cleaned_data["title"])
+        if not title:
+            raise forms.ValidationError("请填写标题。")
+        return title
+
     def clean_body(self):
         body = self.cleaned_data["body"].strip()
         if len(body) > max_body_chars():
@@ -90,9 +102,22 @@ class SubmissionForm(forms.ModelForm):
             self.add_error("attachment", f"文件中的正文太长：不能超过 {max_body_chars()} 字。")
         elif not text.strip() and "body" in cleaned:
             self.add_error("body", "请填写正文，或上传正文文件。")
-        cleaned["body_html"] = paragraphs_to_html(text.splitlines())
+        cleaned["body_html"] = self._body_html(text)
         cleaned["prepared_pictures"] = self._clean_pictures()
         return cleaned
+
+    def _body_html(self, text):
+        """The text as sanitised HTML, refused like any entry body; escaping can make it 6 times longer."""
+        try:
+            return sanitize_html(paragraphs_to_html(text.splitlines()))
+        except BodyRejected as error:
+            field = "attachment" if self.cleaned_data.get("attachment") else "body"
+            message = error.messages[0]
+            if error.code in ("body_too_long", "body_grows"):
+                message = (f"正文转换为网页格式后超过{MAX_BODY_CHARS}字符的上限：&、<、> 和不换行空格等符号"
+                           "各要占 4 到 6 个字符。请删减这些符号或正文后再提交。")
+            self.add_error(field, message)
+            return ""
 
     def _clean_pictures(self):
         prepared = []

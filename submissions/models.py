@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bulletins.models import Entry, EntryImage, Section, Unit
-from bulletins.sanitize import html_to_text, sanitize_html
+from bulletins.sanitize import html_to_text, sanitize_html, single_line
 
 
 class SubmissionQuerySet(models.QuerySet):
@@ -88,6 +88,7 @@ class Submission(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.title = single_line(self.title)
         self.body = sanitize_html(self.body)
         super().save(*args, **kwargs)
 

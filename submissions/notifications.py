@@ -9,13 +9,15 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from bulletins.sanitize import single_line
 from bulletins.site_url import absolute_url
 from wenming import tasks
 
 
 def message_for(record):
     submission = record.submission
-    subject = f"【信息报送】《{submission.title}》{record.get_to_state_display()}"
+    # One line even for a title stored before titles were: a line break makes Django refuse the header.
+    subject = f"【信息报送】《{single_line(submission.title)}》{record.get_to_state_display()}"
     lines = [
         f"{record.by.display_name}于 {timezone.localtime(record.at):%Y-%m-%d %H:%M} "
         f"对《{submission.title}》执行了“{record.get_action_display()}”"

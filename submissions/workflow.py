@@ -18,6 +18,7 @@ from accounts import audit
 from bulletins import workflow as issue_workflow
 from bulletins.linking import link_entry
 from bulletins.models import Entry, EntryImage, Issue
+from bulletins.sanitize import MAX_BODY_CHARS, BodyRejected, sanitize_html
 
 from . import limits, notifications
 from .access import correspondent_unit_id, may_handle
@@ -154,7 +155,11 @@ def reject(submission, *, by, reason, request=None):
 
 
 def entry_body(submissions):
-    """The entry's HTML: each submission's body, then its pictures with their alternative text."""
+    """The entry's HTML: each submission's body, then its pictures with their alternative text.
+
+    Each body is within the limits on its own; together they may not be, so the merge is checked
+    like any entry body and refused with a SubmissionError before anything is written.
+    """
     parts = []
     for submission in submissions:
         parts.append(submission.body)
@@ -162,7 +167,16 @@ def entry_body(submissions):
             image = picture.image
             parts.append(f'<p><img src="{html.escape(image.url)}" alt="{html.escape(image.alt_text)}" '
                          f'width="{image.width}" height="{image.height}"></p>')
-    return "".join(parts)
+    body = "".join(parts)
+    try:
+        return sanitize_html(body)
+    except BodyRejected as error:
+        if error.code == "body_too_long":
+            raise SubmissionError(
+                f"这{len(submissions)}篇信息合并后正文共{len(body)}字符，超过一个条目{MAX_BODY_CHARS}字符的上限；"
+                "请少选几篇，分别采用。"
+            ) from None
+        raise SubmissionError(f"这{len(submissions)}篇信息合并后不能作为一个条目：{error.messages[0]}") from None
 
 
 @transaction.atomic

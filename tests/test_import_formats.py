@@ -1,5 +1,6 @@
 import datetime
 import io
+import time
 from io import StringIO
 
 import pytest
@@ -8,8 +9,10 @@ from django.utils import timezone
 from docx import Document
 
 from bulletins.importer import ImportFailed, extract_text, parse_text
+from bulletins.importer.readers import MAX_DOCX_PARAGRAPHS
 from bulletins.models import Issue
 
+from . import hostile_docx
 from .samples import sample_text
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +256,45 @@ def test_every_row_of_a_long_word_table_is_read_once():
     buffer = io.BytesIO()
     document.save(buffer)
     assert docx_to_text(buffer.getvalue()).splitlines() == [f"第{index}行" for index in range(400)] + ["合并的一格"]
+
+
+# A Word file read within bounds: the archive is checked first (tests/test_importer_archive.py)
+
+
+def test_a_word_file_with_malformed_xml_is_refused_in_chinese():
+    with pytest.raises(ImportFailed, match="不是有效的Word"):
+        extract_text(hostile_docx.malformed_xml(), filename="bad.docx")
+
+
+def test_a_word_file_of_too_many_paragraphs_is_refused_while_it_is_read():
+    """5,000 tiny paragraphs took 9 s (each paragraph's style found by walking every style)."""
+    data = hostile_docx.tiny_paragraphs(MAX_DOCX_PARAGRAPHS + 1)
+    started = time.process_time()
+    with pytest.raises(ImportFailed, match=f"段落过多（超过{MAX_DOCX_PARAGRAPHS}段）"):
+        extract_text(data, filename="long.docx")
+    assert time.process_time() - started < 2
+
+
+def _table(rows):
+    return "<w:tbl>" + "".join(f"<w:tr>{row}</w:tr>" for row in rows) + "</w:tbl>"
+
+
+def _cell(text="", properties=""):
+    run = f"<w:r><w:t>{text}</w:t></w:r>" if text else ""
+    return f"<w:tc><w:tcPr>{properties}</w:tcPr><w:p>{run}</w:p></w:tc>"
+
+
+def test_a_long_vertically_merged_column_is_read_without_recursion():
+    """python-docx climbs a vertical merge row by row, recursively: 1,200 rows exhausted the stack."""
+    rows = [_cell("合并", '<w:vMerge w:val="restart"/>') + _cell("第0行")]
+    rows += [_cell("", "<w:vMerge/>") + _cell(f"第{n}行") for n in range(1, 1200)]
+    text = extract_text(hostile_docx.with_body(_table(rows)), filename="table.docx")
+    assert text.splitlines() == ["合并", *(f"第{n}行" for n in range(1200))]
+
+
+def test_a_cell_spanning_millions_of_columns_is_read_once_at_once():
+    """python-docx's row.cells yields a merged cell once per column it spans."""
+    data = hostile_docx.with_body(_table([_cell("一格", '<w:gridSpan w:val="5000000"/>')]))
+    started = time.process_time()
+    assert extract_text(data, filename="table.docx") == "一格"
+    assert time.process_time() - started < 0.5

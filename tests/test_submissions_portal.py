@@ -9,9 +9,11 @@ from PIL import Image
 
 from accounts.roles import EDITOR
 from bulletins.models import EntryImage
+from bulletins.sanitize import MAX_BODY_CHARS
 from submissions import workflow
 from submissions.models import Submission
 
+from . import hostile_docx
 from .factories import make_correspondent, make_issue, make_staff, make_submission, make_unit, section
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +233,40 @@ def test_a_correspondent_with_a_temporary_password_is_sent_to_the_portals_page(c
     response = client.get("/portal/")
     assert response.status_code == 302 and response["Location"] == "/portal/password/"
     assert client.get("/portal/password/").status_code == 200
+
+
+# Bounded output: what the server makes of the input is held to the same limits
+
+
+@override_settings(SUBMISSION_MAX_BODY_CHARS=20_000)
+def test_a_body_that_grows_past_the_entry_limit_when_escaped_is_refused_in_chinese(portal):
+    """19,000 ampersands are under the portal's limit and 95,000 characters once escaped: a 500 before."""
+    response = portal.post("/portal/new/", form_data(body="&" * 19_000))
+    assert response.status_code == 200
+    assert f"正文转换为网页格式后超过{MAX_BODY_CHARS}字符的上限" in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_a_word_file_with_malformed_xml_is_refused_in_chinese(portal):
+    upload = SimpleUploadedFile("news.docx", hostile_docx.malformed_xml())
+    response = portal.post("/portal/new/", form_data(body="", attachment=upload))
+    assert response.status_code == 200 and "不是有效的Word" in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_a_word_zip_bomb_is_refused_in_chinese(portal):
+    upload = SimpleUploadedFile("news.docx", hostile_docx.with_linked_zeros(64))
+    response = portal.post("/portal/new/", form_data(body="", attachment=upload))
+    assert response.status_code == 200 and "解压后过大" in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_a_title_with_line_breaks_and_control_characters_is_stored_on_one_line(portal):
+    portal.post("/portal/new/", form_data(title="市残联开展\r\n助残日活动\tBcc:\x1bx@example.com\u2028"))
+    assert Submission.objects.get().title == "市残联开展 助残日活动 Bcc: x@example.com"
+
+
+def test_a_title_of_only_line_breaks_is_missing(portal):
+    response = portal.post("/portal/new/", form_data(title="\r\n\x0b"))
+    assert "请填写标题" in response.content.decode() or "这个字段是必填项" in response.content.decode()
+    assert not Submission.objects.exists()

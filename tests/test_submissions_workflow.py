@@ -9,6 +9,7 @@ from django.test import override_settings
 from accounts.models import AuditEvent
 from accounts.roles import ADMINISTRATOR, AUDITOR, EDITOR, REVIEWER, SIGNER
 from bulletins.models import Issue
+from bulletins.sanitize import MAX_BODY_CHARS
 from submissions import workflow
 from submissions.models import Submission, SubmissionTransition
 
@@ -222,3 +223,29 @@ def test_no_demo_correspondent_outside_development(settings):
     settings.DEBUG = False
     call_command("load_initial_data", stdout=StringIO())
     assert not Submission.objects.exists()
+
+
+def test_adopting_submissions_too_long_together_is_refused_in_chinese_and_writes_nothing(correspondent, editor):
+    """Each body is within the entry limit on its own; three together were a 500 before."""
+    chosen = [make_submission(correspondent, state="submitted", body="<p>" + "文" * 20_000 + "</p>")
+              for _ in range(3)]
+    issue = make_issue()
+    with pytest.raises(workflow.SubmissionError, match=f"这3篇信息合并后正文共60021字符，超过一个条目{MAX_BODY_CHARS}字符"):
+        workflow.adopt(chosen, by=editor, issue=issue, section=section())
+    assert issue.entries.count() == 0 and not SubmissionTransition.objects.exists()
+    assert set(Submission.objects.values_list("state", flat=True)) == {State.SUBMITTED}
+
+
+def test_a_title_with_line_breaks_is_stored_on_one_line_whoever_saves_it(correspondent):
+    submission = make_submission(correspondent, title="市残联\r\nBcc: x@example.com\x0b开展活动")
+    submission.refresh_from_db()
+    assert submission.title == "市残联 Bcc: x@example.com 开展活动"
+
+
+def test_a_title_stored_with_a_line_break_before_still_gets_its_mail(correspondent, editor,
+                                                                     django_capture_on_commit_callbacks):
+    submission = make_submission(correspondent, state="submitted")
+    Submission.objects.filter(pk=submission.pk).update(title="市残联\r\n开展活动")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.return_submission(submission, by=editor, comment="请补充活动时间")
+    assert len(mail.outbox) == 1 and "市残联 开展活动" in mail.outbox[0].subject

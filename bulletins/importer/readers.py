@@ -5,6 +5,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from .archive import check_zip
 from .errors import ImportFailed
 from .parser import ENTRY_MARK, SECTION, TITLE, parse_text
 
@@ -42,42 +43,69 @@ def decode_text(data, *, filename=""):
         ) from None
 
 
+# A 简报 is a few hundred paragraphs; a Word file of many more is refused while it is read.
+MAX_DOCX_PARAGRAPHS = 5_000
+
+
 def _docx_paragraphs(document):
-    """Body paragraphs in reading order, including those in tables (a masthead is often a table)."""
-    from docx.table import Table
+    """Body paragraphs in reading order, including those in tables (a masthead is often a table).
+
+    A table is walked as XML, each cell once, in one pass. python-docx's `row.cells` yields a
+    merged cell once per grid column it spans (a gridSpan of two billion, two billion times) and
+    finds a vertically merged cell by climbing row by row (quadratic and recursive); the cell
+    under a vertical merge is read as itself, usually empty.
+    """
+    from docx.oxml.ns import qn
     from docx.text.paragraph import Paragraph
 
-    for child in document.element.body.iterchildren():
-        if child.tag.endswith("}p"):
+    paragraph, table, row, cell = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+    for child in document.element.body.iterchildren(paragraph, table):
+        if child.tag == paragraph:
             yield Paragraph(child, document)
-        elif child.tag.endswith("}tbl"):
-            seen = set()
-            for row in Table(child, document).rows:
-                for cell in row.cells:
-                    # Merged cells repeat the same element. The elements themselves are kept, not their
-                    # id(): lxml's proxy of a cell already passed may be freed and its id() reused by
-                    # another cell's, which then went missing now and then (the 版记's last row, say).
-                    if cell._tc not in seen:
-                        seen.add(cell._tc)
-                        yield from cell.paragraphs
+            continue
+        for tr in child.iterchildren(row):
+            for tc in tr.iterchildren(cell):
+                for p in tc.iterchildren(paragraph):
+                    yield Paragraph(p, document)
+
+
+def _open_docx(data, *, filename):
+    """The document and its paragraph styles' names by id, or ImportFailed; the archive is checked first.
+
+    The names are read once: python-docx finds a paragraph's style by walking every style, which
+    made 200,000 tiny paragraphs cost 42 s.
+    """
+    from docx import Document
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
+
+    check_zip(data, filename=filename)
+    try:
+        document = Document(io.BytesIO(data))
+        styles = document.styles
+        default = styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        names = {style.style_id: style.name or "" for style in styles if style.type == WD_STYLE_TYPE.PARAGRAPH}
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError, XMLSyntaxError):
+        raise ImportFailed("不是有效的Word（.docx）文件，请用Word或WPS打开后另存为.docx再导入。", filename=filename) from None
+    return document, names, (default.name or "") if default is not None else ""
 
 
 def docx_to_text(data, *, filename=""):
     """The paragraphs of a Word 简报, one per line; list bullets become ●, headings 【…】."""
-    from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
-
-    try:
-        document = Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ImportFailed("不是有效的Word（.docx）文件，请用Word或WPS打开后另存为.docx再导入。", filename=filename) from None
+    document, style_names, default_style = _open_docx(data, filename=filename)
     lines = []
-    for paragraph in _docx_paragraphs(document):
+    for count, paragraph in enumerate(_docx_paragraphs(document), start=1):
+        if count > MAX_DOCX_PARAGRAPHS:
+            raise ImportFailed(
+                f"Word文件的段落过多（超过{MAX_DOCX_PARAGRAPHS}段），请删去空段落或拆分为几个文件。", filename=filename
+            )
         text = paragraph.text.strip()
         if not text:
             continue
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
-        is_list = "List" in style or paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None
+        p = paragraph._p
+        style = style_names.get(p.style, default_style)
+        is_list = "List" in style or p.pPr is not None and p.pPr.numPr is not None
         if is_list and not text.startswith(ENTRY_MARK):
             text = ENTRY_MARK + text
         elif style.startswith("Heading") and not (TITLE.match(text) or SECTION.match(text)):

@@ -1,0 +1,59 @@
+"""Inspect a zip (a .docx) before anything unpacks it, from the sizes its directory declares.
+
+A 2 MB upload held a 2,000 MiB run of zeros as an "image" its relationships linked, and
+python-docx reads every linked part into memory: 16 seconds and 4 GB. The directory is read
+without decompressing anything, and its numbers are a real bound: Python's zipfile never yields
+more than a member's declared size (it stops there and checks the CRC), and python-docx reads
+through zipfile. So a refusal here costs milliseconds, and an accepted file can hold no more.
+"""
+
+import io
+import zipfile
+
+from .errors import ImportFailed
+
+MIB = 1024 * 1024
+# A Word 简报 is a few dozen parts: the document, styles, numbering, settings, a few pictures.
+MAX_PARTS = 1_000
+# A picture is already compressed and the uploads are at most 10 MB; only XML grows when unpacked.
+MAX_PART_BYTES = 16 * MIB
+# A 简报's document.xml is some hundreds of KB; 4 MiB of XML is about 90 MB once lxml has parsed it.
+MAX_XML_PART_BYTES = 4 * MIB
+MAX_TOTAL_BYTES = 32 * MIB
+# Word's XML compresses 5 to 20 times; a run of zeros, 1,000 times. Only large parts are held to it.
+MAX_RATIO = 50
+RATIO_FROM_BYTES = 1 * MIB
+XML_SUFFIXES = (".xml", ".rels", ".vml")
+
+
+def _mb(size):
+    return f"{size / MIB:.0f} MB" if size >= MIB else f"{size / 1024:.0f} KB"
+
+
+def check_zip(data, *, filename=""):
+    """Refuse, in Chinese, a zip whose parts are too many, too large or too compressed to unpack."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise ImportFailed("不是有效的Word（.docx）文件，请用Word或WPS打开后另存为.docx再导入。", filename=filename) from None
+    if len(members) > MAX_PARTS:
+        raise ImportFailed(f"文件包含的部件过多（{len(members)}个，上限{MAX_PARTS}个），无法读取。", filename=filename)
+    total = 0
+    for member in members:
+        limit = MAX_XML_PART_BYTES if member.filename.lower().endswith(XML_SUFFIXES) else MAX_PART_BYTES
+        if member.file_size > limit:
+            raise ImportFailed(
+                f"文件中的“{member.filename}”解压后过大（{_mb(member.file_size)}，上限{_mb(limit)}），"
+                "请删去多余的内容或图片后再上传。", filename=filename,
+            )
+        if member.file_size >= RATIO_FROM_BYTES and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+            raise ImportFailed(
+                f"文件中的“{member.filename}”压缩比异常（超过{MAX_RATIO}倍），不像Word正常保存的文件，"
+                "请用Word或WPS打开后另存为.docx再上传。", filename=filename,
+            )
+        total += member.file_size
+        if total > MAX_TOTAL_BYTES:
+            raise ImportFailed(
+                f"文件解压后过大（超过{_mb(MAX_TOTAL_BYTES)}），请删去多余的内容或图片后再上传。", filename=filename
+            )
