@@ -9,6 +9,7 @@ from accounts.models import AuditEvent
 from bulletins.models import Entry, Issue
 from bulletins.revisions import versions_of
 
+from . import hostile_docx
 from .factories import make_issue, make_person, make_user
 from .samples import sample_text
 
@@ -156,3 +157,16 @@ def test_confirm_of_an_issue_that_appeared_meanwhile_is_refused(client, editor):
     assert "已经存在，未重复导入" in content
     assert Entry.objects.count() == 0
     assert AuditEvent.objects.get(action="import").outcome == AuditEvent.Outcome.FAILURE
+
+
+def test_word_file_with_malformed_xml_shows_a_chinese_error(client, editor):
+    upload = SimpleUploadedFile("第3期.docx", hostile_docx.malformed_xml())
+    response = preview(client, upload=upload)
+    assert response.status_code == 200 and "不是有效的Word" in response.content.decode()
+
+
+def test_word_zip_bomb_is_refused_by_the_same_reader_as_the_portal(client, editor):
+    upload = SimpleUploadedFile("第3期.docx", hostile_docx.with_linked_zeros(64))
+    response = preview(client, upload=upload)
+    assert response.status_code == 200 and "解压后过大" in response.content.decode()
+    assert not Issue.objects.exists()
