@@ -9,8 +9,8 @@ What nh3 returns is measured again: the parser can grow a body. It re-opens a fo
 element (a, b, strong, …) left open inside a closed block in every later block, with its
 attributes, so 50 KB became 50 MB. Hence attributes are bounded as they are written out
 (`_AttributeBounds`: no `title`, at most MAX_ATTRIBUTE_CHARS a value and MAX_BODY_CHARS in
-all, spans clamped), and the output is refused over MAX_BODY_CHARS, over MAX_GROWTH times
-the input, or deeper than MAX_BODY_DEPTH. The work before that refusal is bounded too:
+all, spans clamped), and the output is refused over MAX_BODY_CHARS or over MAX_GROWTH times
+the input (its depth is bounded by the input's count, see `nesting_depth`). The work before that refusal is bounded too:
 at most one `a` is re-opened at a time (a new `a` closes the old one), the others carry no
 attribute that survives, and the depth check keeps fewer than MAX_BODY_DEPTH of them open;
 so one 50 KB body makes at most a few MB of markup (measured: docs/benchmarks-sanitize.md).
@@ -201,11 +201,8 @@ def sanitize_html(value):
             "在后面每一段中被重复；请闭合这些格式，或删减内容、拆分为几个条目。",
             code="body_grows",
         )
-    if nesting_depth(cleaned, stop_above=MAX_BODY_DEPTH) > MAX_BODY_DEPTH:
-        raise BodyRejected(
-            f"条目正文整理后嵌套层级过深（超过{MAX_BODY_DEPTH}层），请去掉没有闭合或层层套用的格式后再保存。",
-            code="body_too_deep",
-        )
+    # No second depth check: the input's count is never below the depth of the tree nh3 builds
+    # (re-opened elements included), so the output is within MAX_BODY_DEPTH; the tests check both.
     return cleaned
 
 

@@ -45,6 +45,11 @@ def rewrite(data, *, replace=None, add=None, zeros=None):
 
 def with_linked_zeros(mib, name="word/media/image1.bin"):
     """The issue's bomb: `mib` MiB of zeros as a part the document's relationships link, so python-docx loads it."""
+    return with_linked_part(name, zeros_mib=mib)
+
+
+def with_linked_part(name, *, zeros_mib=0, blob=None, body=None):
+    """A .docx whose document links the part `name`: `zeros_mib` MiB of zeros, or `blob`; `body` its paragraphs."""
     data = empty_docx()
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         rels = package.read("word/_rels/document.xml.rels").decode()
@@ -54,7 +59,10 @@ def with_linked_zeros(mib, name="word/media/image1.bin"):
                         f'officeDocument/2006/relationships/image" Target="{target}"/></Relationships>')
     types = types.replace("</Types>", '<Default Extension="bin" ContentType="application/octet-stream"/></Types>')
     replace = {"word/_rels/document.xml.rels": rels.encode(), "[Content_Types].xml": types.encode()}
-    return rewrite(data, replace=replace, zeros={name: mib})
+    if body is not None:
+        replace["word/document.xml"] = document_xml(body)
+    return rewrite(data, replace=replace, add={name: blob} if blob is not None else None,
+                   zeros={name: zeros_mib} if zeros_mib else None)
 
 
 def with_body(body):

@@ -17,8 +17,9 @@ MIB = 1024 * 1024
 MAX_PARTS = 1_000
 # A picture is already compressed and the uploads are at most 10 MB; only XML grows when unpacked.
 MAX_PART_BYTES = 16 * MIB
-# A 简报's document.xml is some hundreds of KB; 4 MiB of XML is about 90 MB once lxml has parsed it.
-MAX_XML_PART_BYTES = 4 * MIB
+# A 简报's document.xml is tens to hundreds of KB. lxml holds 4 MiB of the densest XML (empty paragraphs) in
+# about 85 MB; 2 MiB keeps a worker within the 150 MB that one image upload is held to.
+MAX_XML_PART_BYTES = 2 * MIB
 MAX_TOTAL_BYTES = 32 * MIB
 # Word's XML compresses 5 to 20 times; a run of zeros, 1,000 times. Only large parts are held to it.
 MAX_RATIO = 50
