@@ -10,10 +10,11 @@ element (a, b, strong, …) left open inside a closed block in every later block
 attributes, so 50 KB became 50 MB. Hence attributes are bounded as they are written out
 (`_AttributeBounds`: no `title`, at most MAX_ATTRIBUTE_CHARS a value and MAX_BODY_CHARS in
 all, spans clamped), and the output is refused over MAX_BODY_CHARS or over MAX_GROWTH times
-the input (its depth is bounded by the input's count, see `nesting_depth`). The work before that refusal is bounded too:
-at most one `a` is re-opened at a time (a new `a` closes the old one), the others carry no
-attribute that survives, and the depth check keeps fewer than MAX_BODY_DEPTH of them open;
-so one 50 KB body makes at most a few MB of markup (measured: docs/benchmarks-sanitize.md).
+the input; its depth needs no second look (the input's count bounds it, see `nesting_depth`).
+The work before that refusal is bounded too: at most one `a` is re-opened at a time (a new
+`a` closes the old one), the others carry no attribute that survives, and the depth check
+keeps fewer than MAX_BODY_DEPTH of them open; so one 50 KB body makes at most a few MB of
+markup before it is refused (measured: docs/benchmarks-sanitize.md).
 """
 
 import html
@@ -163,7 +164,9 @@ class _AttributeBounds:
     def __call__(self, element, attribute, value):
         if attribute in ("colspan", "rowspan"):
             limit = MAX_COLSPAN if attribute == "colspan" else MAX_ROWSPAN
-            return str(min(int(value), limit)) if value.isdigit() and len(value) < 8 and int(value) > 0 else None
+            if value.isascii() and value.isdigit() and 0 < len(value) < 8 and int(value) > 0:
+                return str(min(int(value), limit))
+            return None
         self.budget -= len(value)
         if len(value) > MAX_ATTRIBUTE_CHARS or self.budget < 0:
             self.too_long = self.too_long or len(value) > MAX_ATTRIBUTE_CHARS
@@ -197,8 +200,9 @@ def sanitize_html(value):
         )
     if len(cleaned) > MAX_BODY_CHARS or len(cleaned) > MAX_GROWTH * len(value) or bounds.budget < 0:
         raise BodyRejected(
-            f"条目正文整理后过长（{len(cleaned)}字符，上限{MAX_BODY_CHARS}字符）。常见原因是加粗、链接等格式没有闭合，"
-            "在后面每一段中被重复；请闭合这些格式，或删减内容、拆分为几个条目。",
+            f"条目正文整理后过长（{len(value)}字符整理后成为{len(cleaned)}字符，上限是{MAX_BODY_CHARS}字符、"
+            f"原文的{MAX_GROWTH}倍）。常见原因是加粗、链接等格式没有闭合，在后面每一段中被重复；"
+            "请闭合这些格式，或删减内容、拆分为几个条目。",
             code="body_grows",
         )
     # No second depth check: the input's count is never below the depth of the tree nh3 builds
