@@ -22,7 +22,7 @@ MIB = 1024 * 1024
 
 
 def worst_accepted_docx():
-    """At every limit at once: 5,000 paragraphs of random characters (document.xml just under 2 MiB,
+    """At every limit at once: 5,000 paragraphs of random characters (document.xml about 2 MiB,
     barely compressible) and an 8 MiB picture, in a file just under 10 MB, the admin importer's cap."""
     import random
 
@@ -36,14 +36,14 @@ def worst_accepted_docx():
 
 
 def dense_docx():
-    """document.xml just under 2 MiB of empty paragraphs, a random one in ten to stay under the ratio."""
+    """All the XML just under 3 MiB: document.xml of empty paragraphs, a random one in ten to stay under the ratio."""
     import random
 
     from tests import hostile_docx
 
     pick = random.Random(13)
     unit = '<w:p/>' * 9 + '<w:p w:rsidR="{:08X}"/>'
-    count = (2 * MIB - 200) // len(unit.format(0))
+    count = (3 * MIB - 820_000) // len(unit.format(0))
     return hostile_docx.with_body("".join(unit.format(pick.getrandbits(32)) for _ in range(count)))
 
 
@@ -65,7 +65,7 @@ def cases():
                        * ((fill - 40) // 53) + "</tbody></table>"),
         "docx-worst": ("Word：上限内最坏（5 000 段随机汉字，document.xml 约 2 MiB，8 MiB 图片，文件不到 10 MB）",
                        worst_accepted_docx),
-        "docx-dense": ("Word：document.xml 约 2 MiB 的空段落（上限内最密的 XML，段落数超限）", dense_docx),
+        "docx-dense": ("Word：XML 合计约 3 MiB，document.xml 全是空段落（上限内最密的 XML，段落数超限）", dense_docx),
         "docx-bomb-2000": ("Word：问题报告的 2 000 MiB 零（image1.bin）", lambda: hostile_docx.with_linked_zeros(2000)),
         "docx-bomb-64": ("Word：64 MiB 零（image1.bin）", lambda: hostile_docx.with_linked_zeros(64)),
         "docx-200k": ("Word：问题报告的 20 万个小段落", lambda: hostile_docx.tiny_paragraphs(200_000)),

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from bulletins.importer import ImportFailed, archive, extract_text
-from bulletins.importer.archive import MAX_PART_BYTES, MAX_PARTS, MAX_RATIO, MAX_XML_PART_BYTES, check_zip
+from bulletins.importer.archive import MAX_PART_BYTES, MAX_PARTS, MAX_RATIO, MAX_XML_BYTES, check_zip
 
 from . import hostile_docx
 
@@ -31,9 +31,16 @@ def test_a_part_compressed_past_the_ratio_is_refused_though_within_the_size_limi
     assert f"压缩比异常（超过{MAX_RATIO}倍）" in error.message
 
 
-def test_an_xml_part_has_a_lower_limit_than_a_picture():
-    error, _ = refusal(hostile_docx.with_body("<w:p/>" * (MAX_XML_PART_BYTES // 6 + 1)))
-    assert "word/document.xml" in error.message and "解压后过大" in error.message
+def test_the_xml_has_a_lower_limit_than_a_picture():
+    error, _ = refusal(hostile_docx.with_body("<w:p/>" * (MAX_XML_BYTES // 6 + 1)))
+    assert "word/document.xml" in error.message and "文字部分解压后过大" in error.message
+
+
+def test_the_xml_limit_holds_for_all_parts_together():
+    """python-docx parses every header it links: many headers of XML each under the limit are not."""
+    headers = {f"word/header{n}.xml": b"<w:hdr/>" * (MAX_XML_BYTES // 8 // 4) for n in range(5)}
+    error, _ = refusal(hostile_docx.rewrite(hostile_docx.empty_docx(), add=headers))
+    assert "等文字部分解压后过大" in error.message
 
 
 def test_the_issues_200000_tiny_paragraphs_are_refused_in_milliseconds():
