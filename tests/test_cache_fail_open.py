@@ -22,10 +22,14 @@ PUBLIC_PAGES = ("/", "/issues/", "/issues/2023/13/", "/issues/2023/13/print/", "
 
 
 @pytest.fixture
-def redis_server(tmp_path):
-    server = RedisServer(tmp_path / "redis").start()
-    yield server
-    server.stop()
+def redis_server(redis_session_server):
+    """The session's redis-server, running and empty, with no snapshot on disk (a test may have
+    killed it, or saved a snapshot and restarted from it), and no outage of it remembered by this
+    process from an earlier test."""
+    from wenming import cache as fail_open
+
+    fail_open._outages.clear()
+    return redis_session_server.fresh()
 
 
 @pytest.fixture
