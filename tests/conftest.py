@@ -42,6 +42,27 @@ def _sign_directly_published_issues(request):
         yield
 
 
+# Fixtures that start an external server: every test using them is a `system` test.
+SERVER_FIXTURES = {"redis_session_server", "moto_server", "postgres_pair", "live_server"}
+# Tests that start a subprocess themselves, in modules other branches are rewriting (marked here
+# until they carry @pytest.mark.system themselves).
+SUBPROCESS_TESTS = {
+    "tests/test_export_docx.py::test_libreoffice_converts_the_docx_with_the_same_text_and_page_count_as_the_pdf",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """`make test-fast` runs -m "not browser and not system": make sure nothing that starts a
+    server or a subprocess slips into it unmarked."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
+        if item.get_closest_marker("system"):
+            continue
+        if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())) or item.nodeid.split("[")[0] in SUBPROCESS_TESTS:
+            item.add_marker(pytest.mark.system)
+
+
 def _is_transactional(item):
     marker = item.get_closest_marker("django_db")
     by_marker = marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
@@ -62,6 +83,16 @@ def pytest_runtest_teardown(item, nextitem):
         with item.config.stash[blocking_manager_key].unblock():
             restore_migration_data()
     return result
+
+
+@pytest.fixture(scope="session")
+def redis_session_server(tmp_path_factory):
+    """One redis-server per test session (per xdist worker); tests take it through `.fresh()`."""
+    from .servers import RedisServer
+
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -9,6 +9,8 @@ from django.utils import timezone
 from accounts.models import User
 from bulletins.models import Entry, EntryPerson, Issue, Person, Section, Unit
 
+from .snapshot_support import signing_deferred
+
 _numbers = itertools.count(1)
 
 
@@ -112,7 +114,11 @@ def make_sample_issue(*, year=2023, number=13, **fields):
     """A published issue shaped like the sample bulletin, with linked people and units."""
     fields.setdefault("status", Issue.Status.PUBLISHED)
     fields.setdefault("source", "市创文办")
-    issue = make_issue(year=year, number=number, **fields)
+    with signing_deferred():
+        return _fill_sample_issue(make_issue(year=year, number=number, **fields))
+
+
+def _fill_sample_issue(issue):
     for order, (section_name, date_text, event_date, paragraphs, people, units) in enumerate(SAMPLE_ENTRIES):
         body = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
         entry = make_entry(issue, section_name=section_name, body=body, order=order,

@@ -102,6 +102,14 @@ class RedisServer:
     def stop(self):
         self.kill()
 
+    def fresh(self):
+        """Running, empty and without a snapshot file: what a test that shares this server starts from."""
+        (self.directory / "dump.rdb").unlink(missing_ok=True)
+        if self.process is None or self.process.poll() is not None:
+            return self.start()
+        self.client().flushall()
+        return self
+
 
 class MotoServer:
     """moto's standalone S3-compatible server, standing in for MinIO, OSS, COS or OBS."""

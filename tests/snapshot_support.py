@@ -28,7 +28,14 @@ def sign_directly(issue):
     )
 
 
+_deferred = None  # the ids of the issues to sign when `signing_deferred` ends, while it is active
+
+
 def _resign(issue_id):
+    if _deferred is not None:
+        if issue_id is not None:
+            _deferred.add(issue_id)
+        return
     issue = Issue.objects.filter(pk=issue_id, status=Issue.Status.PUBLISHED).first()
     if issue is not None:
         sign_directly(issue)
@@ -64,6 +71,24 @@ RECEIVERS = [
     (post_save, _on_link, EntryPerson), (post_delete, _on_link, EntryPerson),
     (m2m_changed, _on_units, Entry.units.through),
 ]
+
+
+@contextlib.contextmanager
+def signing_deferred():
+    """Build an issue row by row and sign it once at the end, not after every row: what the
+    issue looks like when the block ends is what `sign_on_change` would have signed last."""
+    global _deferred
+    if _deferred is not None:  # nested: the outer block signs
+        yield
+        return
+    _deferred = set()
+    try:
+        yield
+        pending = _deferred
+    finally:
+        _deferred = None
+    for issue_id in sorted(pending):
+        _resign(issue_id)
 
 
 @contextlib.contextmanager

@@ -55,6 +55,16 @@ def wait_until(page, expression, timeout=20.0):
         time.sleep(0.05)
 
 
+def after_two_frames(page):
+    """Return once the page has drawn twice: intersection observers have seen the first layout."""
+    page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))")
+
+
+def after_jquery_ready(page):
+    """Return once django.jQuery's ready handlers queued so far (autocomplete.js's start) have run."""
+    page.evaluate("new Promise(done => django.jQuery(() => setTimeout(() => done(true))))")
+
+
 def ready(index):
     return (f"!!(window.CKEDITOR && CKEDITOR.instances['id_entries-{index}-body'] && "
             f"CKEDITOR.instances['id_entries-{index}-body'].status === 'ready')")
@@ -71,7 +81,7 @@ def preview(page, index):
 def settle(page):
     """Load done and every editor started so far ready."""
     page.wait_for_load_state("load")
-    time.sleep(0.3)
+    after_two_frames(page)  # the editors the first layout shows have been asked to start
     wait_until(page, "Object.values(window.CKEDITOR ? CKEDITOR.instances : {}).every(e => e.status === 'ready')")
 
 
@@ -239,7 +249,7 @@ def test_a_unit_field_pressed_first_opens_and_is_started_once(browser, issue):
     context, page = unit_page(browser, issue)
     press_units(page, 12)
     page.locator(".select2-container--open .select2-search__field").wait_for()
-    time.sleep(0.5)  # autocomplete.js's own start, queued for jQuery's ready, has run by now
+    after_jquery_ready(page)  # autocomplete.js's own start, queued for jQuery's ready, has run by now
     assert page.evaluate("window.restartedUnitFields") == []
     assert page.locator(".select2-container--open .select2-search__field").count() == 1  # still open
     context.close()

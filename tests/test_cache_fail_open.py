@@ -22,10 +22,14 @@ PUBLIC_PAGES = ("/", "/issues/", "/issues/2023/13/", "/issues/2023/13/print/", "
 
 
 @pytest.fixture
-def redis_server(tmp_path):
-    server = RedisServer(tmp_path / "redis").start()
-    yield server
-    server.stop()
+def redis_server(redis_session_server):
+    """The session's redis-server, running and empty, with no snapshot on disk (a test may have
+    killed it, or saved a snapshot and restarted from it), and no outage of it remembered by this
+    process from an earlier test."""
+    from wenming import cache as fail_open
+
+    fail_open._outages.clear()
+    return redis_session_server.fresh()
 
 
 @pytest.fixture
@@ -57,11 +61,13 @@ def _cache_warnings(caplog):
     return [record for record in caplog.records if record.name == "wenming.cache"]
 
 
+@pytest.mark.system
 def test_pages_are_stored_in_redis_while_it_runs(client, issue, redis_cache_settings):
     client.get("/issues/2023/13/")
     assert redis_cache_settings.client().dbsize() > 0
 
 
+@pytest.mark.system
 def test_public_pages_render_from_the_database_while_redis_is_down(client, issue, redis_cache_settings):
     for url in PUBLIC_PAGES:
         client.get(url)
@@ -72,6 +78,7 @@ def test_public_pages_render_from_the_database_while_redis_is_down(client, issue
     assert "文明交通劝导" in client.get("/issues/2023/13/").content.decode()
 
 
+@pytest.mark.system
 def test_an_outage_is_logged_once_not_per_request(client, issue, redis_cache_settings, caplog):
     redis_cache_settings.kill()
     with caplog.at_level(logging.WARNING, logger="wenming.cache"):
@@ -81,6 +88,7 @@ def test_an_outage_is_logged_once_not_per_request(client, issue, redis_cache_set
     assert "不可用" in _cache_warnings(caplog)[0].getMessage()
 
 
+@pytest.mark.system
 def test_a_signer_can_withdraw_while_redis_is_down_and_readers_see_it(client, issue, redis_cache_settings):
     assert client.get("/issues/2023/13/").status_code == 200
     redis_cache_settings.kill()
@@ -89,6 +97,7 @@ def test_a_signer_can_withdraw_while_redis_is_down_and_readers_see_it(client, is
     assert client.get("/issues/2023/13/").status_code == 410
 
 
+@pytest.mark.system
 def test_a_withdrawal_during_the_outage_holds_when_redis_comes_back(client, issue, redis_cache_settings):
     client.get("/issues/2023/13/")  # stored in Redis, which survives (e.g. a network cut, not a restart)
     redis_cache_settings.process.send_signal(19)  # SIGSTOP: unreachable, memory kept
@@ -99,6 +108,7 @@ def test_a_withdrawal_during_the_outage_holds_when_redis_comes_back(client, issu
     assert client.get("/issues/2023/13/").status_code == 410
 
 
+@pytest.mark.system
 def test_redis_restarted_from_an_old_snapshot_serves_nothing_stale(client, issue, redis_cache_settings, caplog):
     for url in PUBLIC_PAGES[:-1]:
         assert "第13期" in client.get(url).content.decode(), url
@@ -111,6 +121,7 @@ def test_redis_restarted_from_an_old_snapshot_serves_nothing_stale(client, issue
         assert "第13期" not in client.get(url).content.decode(), url
 
 
+@pytest.mark.system
 def test_the_cache_is_used_again_after_redis_returns(client, issue, redis_cache_settings, caplog):
     redis_cache_settings.kill()
     with caplog.at_level(logging.WARNING, logger="wenming.cache"):

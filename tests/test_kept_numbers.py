@@ -284,6 +284,10 @@ class _FreezableProxy:
 @pytest.mark.django_db(transaction=True)
 def test_a_silent_connection_stops_the_keeping_within_the_lease(settings, monkeypatch):
     settings.PAGE_NUMBERS_KEPT = True
+    # The production ratio (a ping every 2 s, a 5 s lease: two missed pings and a margin), scaled
+    # down so that the lease runs out in 1.5 s instead of being waited out for 5.
+    monkeypatch.setattr(kept_numbers, "HEARTBEAT_SECONDS", 0.6)
+    monkeypatch.setattr(kept_numbers, "LEASE_SECONDS", 1.5)
     proxy = _FreezableProxy(int(connections["default"].get_connection_params().get("port") or 5432))
     connect = kept_numbers._connect
     monkeypatch.setattr(kept_numbers, "_connect", lambda params: connect({**params, "host": "127.0.0.1",

@@ -84,6 +84,7 @@ def test_the_local_folder_is_the_default():
 
 
 @needs_moto
+@pytest.mark.system
 def test_an_upload_is_reencoded_into_the_bucket(client, editor, bucket):
     image, answer = _upload(client, editor)
     stored = _object(bucket, image.file.name)
@@ -92,6 +93,7 @@ def test_an_upload_is_reencoded_into_the_bucket(client, editor, bucket):
 
 
 @needs_moto
+@pytest.mark.system
 def test_an_uploaded_image_is_served_under_media_with_the_security_headers(client, editor, bucket):
     image, _ = _upload(client, editor)
     client.logout()
@@ -105,6 +107,7 @@ def test_an_uploaded_image_is_served_under_media_with_the_security_headers(clien
 
 
 @needs_moto
+@pytest.mark.system
 @pytest.mark.parametrize("name", [
     "images/2026/12/0123456789abcdef0123456789abcdef.jpg",  # well formed, not in the bucket
     "images/../../etc/passwd",
@@ -116,6 +119,7 @@ def test_only_stored_image_names_are_served(client, bucket, name):
 
 
 @needs_moto
+@pytest.mark.system
 def test_the_editors_image_browser_lists_images_from_the_bucket(client, editor, bucket):
     image, _ = _upload(client, editor)
     page = client.get(BROWSE_URL).content.decode()
@@ -123,6 +127,7 @@ def test_the_editors_image_browser_lists_images_from_the_bucket(client, editor, 
 
 
 @needs_moto
+@pytest.mark.system
 def test_word_export_embeds_the_picture_read_from_the_bucket(client, editor, bucket):
     image, _ = _upload(client, editor, alt_text="志愿者在公交站台")
     issue = make_published_issue(year=2023, number=13)

@@ -1,8 +1,6 @@
 """A clean production install: mail from the environment, a canonical site URL, deploy warnings."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 from django.core import mail
@@ -12,7 +10,7 @@ from accounts.roles import EDITOR, REVIEWER
 from bulletins import workflow
 
 from .factories import make_entry, make_issue, make_published_issue, make_staff
-from .test_security_settings import PROD_ENV, ROOT, clean_environ, run_manage
+from .test_security_settings import PROD_ENV, manage_job, probe_job, run_in_fresh_processes
 
 MAIL_PROBE = """
 import json, django
@@ -23,28 +21,38 @@ print(json.dumps([s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER
 """
 
 
-def prod_mail_settings(**env):
-    result = subprocess.run([sys.executable, "-c", MAIL_PROBE], cwd=ROOT, env={**clean_environ(), **PROD_ENV, **env},
-                            capture_output=True, text=True, timeout=120)
+RUNS = {
+    "mail_over_ssl": probe_job(MAIL_PROBE, EMAIL_HOST="smtp.gov.cn", EMAIL_PORT="465", EMAIL_HOST_USER="wenming",
+                               EMAIL_HOST_PASSWORD="s3cret", EMAIL_USE_SSL="1"),
+    "mail_tls_and_ssl": probe_job(MAIL_PROBE, EMAIL_USE_TLS="1", EMAIL_USE_SSL="1"),
+    "deploy_console_backend": manage_job("check", "--deploy", env={**PROD_ENV, "EMAIL_HOST": ""}),
+}
+
+
+@pytest.fixture(scope="module")
+def runs():
+    """The production processes of this module, each with its own environment, started together."""
+    return dict(zip(RUNS, run_in_fresh_processes(list(RUNS.values())), strict=True))
+
+
+@pytest.mark.system
+def test_production_reads_the_mail_server_from_the_environment(runs):
+    result = runs["mail_over_ssl"]
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-def test_production_reads_the_mail_server_from_the_environment():
-    assert prod_mail_settings(EMAIL_HOST="smtp.gov.cn", EMAIL_PORT="465", EMAIL_HOST_USER="wenming",
-                              EMAIL_HOST_PASSWORD="s3cret", EMAIL_USE_SSL="1") == [
+    assert json.loads(result.stdout) == [
         "django.core.mail.backends.smtp.EmailBackend", "smtp.gov.cn", 465, "wenming", "s3cret", False, True,
         "https://wenming.example.gov.cn"]
 
 
-def test_production_refuses_tls_and_ssl_together():
-    result = subprocess.run([sys.executable, "-c", MAIL_PROBE], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                            env={**clean_environ(), **PROD_ENV, "EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"})
+@pytest.mark.system
+def test_production_refuses_tls_and_ssl_together(runs):
+    result = runs["mail_tls_and_ssl"]
     assert result.returncode != 0 and "只能选一个" in result.stderr
 
 
-def test_deploy_check_warns_while_the_console_backend_is_active():
-    result = run_manage("check", "--deploy", env={**PROD_ENV, "EMAIL_HOST": ""})
+@pytest.mark.system
+def test_deploy_check_warns_while_the_console_backend_is_active(runs):
+    result = runs["deploy_console_backend"]
     assert "wenming.W102" in result.stderr + result.stdout
 
 

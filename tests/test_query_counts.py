@@ -7,6 +7,7 @@ from bulletins.models import Unit
 
 from .factories import (link_person, make_entry, make_issue, make_person, make_published_issue, make_unit,
                         make_user)
+from .snapshot_support import signing_deferred
 
 pytestmark = pytest.mark.django_db
 
@@ -14,11 +15,12 @@ SECTIONS = ["领导活动", "单位行动", "一线经验", "同创资讯", "他
 
 
 def _issue_with_entries(number, count):
-    issue = make_published_issue(year=2023, number=number)
-    for index in range(count):
-        entry = make_entry(issue, section_name=SECTIONS[index % 5], body=f"<p>第{index}条。</p>", order=index)
-        link_person(entry, make_person(name=f"人物{number}-{index}"), title_as_written="市委常委")
-        entry.units.add(make_unit(name=f"单位{number}-{index}", short_names=""))
+    with signing_deferred():  # signed once, as built, not after each of its rows
+        issue = make_published_issue(year=2023, number=number)
+        for index in range(count):
+            entry = make_entry(issue, section_name=SECTIONS[index % 5], body=f"<p>第{index}条。</p>", order=index)
+            link_person(entry, make_person(name=f"人物{number}-{index}"), title_as_written="市委常委")
+            entry.units.add(make_unit(name=f"单位{number}-{index}", short_names=""))
     return issue
 
 

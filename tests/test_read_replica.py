@@ -101,6 +101,7 @@ def postgres_pair():
     pair.stop()
 
 
+@pytest.mark.system
 def test_a_real_streaming_replica_serves_anonymous_readers_and_the_primary_everyone_else(postgres_pair):
     import psycopg2
 

@@ -37,12 +37,27 @@ def clean_environ():
     return {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
 
 
+def run_in_fresh_processes(jobs):
+    """Run each job ({"env": …, "argv": ["manage.py", …] or ["-c", code]}) as a process of its own
+    with exactly that environment, all forked from one interpreter (tests/settings_probe.py) so
+    that Python and the libraries start once; returns each job's returncode, stdout and stderr."""
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "settings_probe.py")], cwd=ROOT, env=clean_environ(),
+                            input=json.dumps(jobs), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return [subprocess.CompletedProcess(job["argv"], run["returncode"], run["stdout"], run["stderr"])
+            for job, run in zip(jobs, json.loads(result.stdout), strict=True)]
+
+
 def run_manage(*args, env):
-    clean = clean_environ()
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True,
-        timeout=120,
-    )
+    return run_in_fresh_processes([manage_job(*args, env=env)])[0]
+
+
+def manage_job(*args, env):
+    return {"env": {**clean_environ(), **env}, "argv": ["manage.py", *args]}
+
+
+def probe_job(code, **env):
+    return {"env": {**clean_environ(), **PROD_ENV, **env}, "argv": ["-c", code]}
 
 
 PROBE = """
@@ -58,65 +73,88 @@ print(json.dumps({
 }))
 """
 
+MISSING = ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"]
 
-def prod_settings(**extra_env):
-    clean = clean_environ()
-    result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env={**clean, **PROD_ENV, **extra_env},
-                            capture_output=True, text=True, timeout=120)
+# Every production process this module needs, each with its own environment, started together.
+RUNS = {
+    "deploy": manage_job("check", "--deploy", "--fail-level", "WARNING", env=PROD_ENV),
+    "deploy_per_process_cache": manage_job("check", "--deploy", env={**PROD_ENV, "REDIS_URL": ""}),
+    "deploy_one_worker": manage_job("check", "--deploy", "--fail-level", "WARNING",
+                                    env={**PROD_ENV, "REDIS_URL": "", "GUNICORN_WORKERS": "1"}),
+    **{f"without_{missing}": manage_job("check", env={k: v for k, v in PROD_ENV.items() if k != missing})
+       for missing in MISSING},
+    "prod": probe_job(PROBE, REDIS_URL=""),
+    "prod_behind_proxy_with_redis": probe_job(PROBE, TRUST_X_FORWARDED_PROTO="1", REDIS_URL="redis://127.0.0.1:6379/1"),
+}
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return dict(zip(RUNS, run_in_fresh_processes(list(RUNS.values())), strict=True))
+
+
+def prod_settings_from(result):
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 
 @pytest.fixture(scope="module")
-def prod():
-    return prod_settings(REDIS_URL="")
+def prod(runs):
+    return prod_settings_from(runs["prod"])
 
 
 @pytest.fixture(scope="module")
-def prod_behind_proxy_with_redis():
-    return prod_settings(TRUST_X_FORWARDED_PROTO="1", REDIS_URL="redis://127.0.0.1:6379/1")
+def prod_behind_proxy_with_redis(runs):
+    return prod_settings_from(runs["prod_behind_proxy_with_redis"])
 
 
-def test_deploy_check_reports_nothing_but_the_silenced_ckeditor_warning():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PROD_ENV)
+@pytest.mark.system
+def test_deploy_check_reports_nothing_but_the_silenced_ckeditor_warning(runs):
+    result = runs["deploy"]
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (1 silenced)." in result.stdout
 
 
-def test_deploy_check_warns_that_a_per_process_cache_is_not_shared():
-    result = run_manage("check", "--deploy", env={**PROD_ENV, "REDIS_URL": ""})
+@pytest.mark.system
+def test_deploy_check_warns_that_a_per_process_cache_is_not_shared(runs):
+    result = runs["deploy_per_process_cache"]
     assert "wenming.W001" in result.stderr + result.stdout and "REDIS_URL" in result.stderr + result.stdout
 
 
-def test_deploy_check_accepts_a_per_process_cache_with_one_worker():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING",
-                        env={**PROD_ENV, "REDIS_URL": "", "GUNICORN_WORKERS": "1"})
+@pytest.mark.system
+def test_deploy_check_accepts_a_per_process_cache_with_one_worker(runs):
+    result = runs["deploy_one_worker"]
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
-def test_production_refuses_to_start_without(missing):
-    env = {k: v for k, v in PROD_ENV.items() if k != missing}
-    result = run_manage("check", env=env)
+@pytest.mark.system
+@pytest.mark.parametrize("missing", MISSING)
+def test_production_refuses_to_start_without(runs, missing):
+    result = runs[f"without_{missing}"]
     assert result.returncode != 0 and f"生产环境必须设置环境变量 {missing}" in result.stderr
 
 
+@pytest.mark.system
 def test_production_cookies_are_secure_and_http_only(prod):
     assert prod["cookies"] == [True, True, True]
 
 
+@pytest.mark.system
 def test_production_trusts_csrf_origins_from_the_environment(prod):
     assert prod["csrf_trusted_origins"] == ["https://wenming.example.gov.cn"]
 
 
+@pytest.mark.system
 def test_production_ignores_the_proxy_ssl_header_by_default(prod):
     assert prod["proxy_ssl_header"] is None
 
 
+@pytest.mark.system
 def test_production_trusts_the_proxy_ssl_header_when_asked(prod_behind_proxy_with_redis):
     assert prod_behind_proxy_with_redis["proxy_ssl_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 
 
+@pytest.mark.system
 def test_production_uses_redis_failing_open_when_redis_url_is_set(prod_behind_proxy_with_redis):
     assert prod_behind_proxy_with_redis["cache_backend"] == "wenming.cache.FailOpenCache"
     assert prod_behind_proxy_with_redis["cache_inner_backend"] == "django_redis.cache.RedisCache"
