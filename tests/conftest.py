@@ -46,11 +46,6 @@ def _sign_directly_published_issues(request):
 SERVER_FIXTURES = {"redis_session_server", "moto_server", "postgres_pair", "live_server"}
 # Tests that start a subprocess themselves, in modules other branches are rewriting (marked here
 # until they carry @pytest.mark.system themselves).
-SUBPROCESS_TESTS = {
-    "tests/test_export_docx.py::test_libreoffice_converts_the_docx_with_the_same_text_and_page_count_as_the_pdf",
-}
-
-
 def pytest_collection_modifyitems(config, items):
     """`make test-fast` runs -m "not browser and not system": make sure nothing that starts a
     server or a subprocess slips into it unmarked."""
@@ -59,7 +54,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
         if item.get_closest_marker("system"):
             continue
-        if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())) or item.nodeid.split("[")[0] in SUBPROCESS_TESTS:
+        if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.system)
 
 

@@ -240,6 +240,7 @@ def gb_font_aliases(tmp_path):
     return {**os.environ, "FONTCONFIG_FILE": str(config)}
 
 
+@pytest.mark.system
 def test_libreoffice_converts_the_docx_with_the_same_text_and_page_count_as_the_pdf(tmp_path, client):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:

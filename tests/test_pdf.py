@@ -1,6 +1,8 @@
 import io
 
 import pytest
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -9,6 +11,7 @@ from bulletins.models import Issue, SiteSettings
 from bulletins.pdf import STORED_UNDER, filename
 
 from .factories import make_entry, make_issue, make_published_issue, make_sample_issue, make_user, store_picture
+from .snapshot_support import sign_on_change
 
 pytestmark = pytest.mark.django_db
 
@@ -62,13 +65,24 @@ def images_of(reader):
     return {image.name for page in reader.pages for image in page.images}
 
 
-@pytest.fixture
-def sample_pdf(client, media):
-    issue = make_sample_issue()
-    url = store_picture("volunteers.png")
-    make_entry(issue, section_name="同创资讯", order=99,
-               body=f'<p>志愿者在站台引导乘客。</p><p><img src="{url}" alt="志愿者在公交站台引导乘客排队"></p>')
-    return pdf_of(client.get(reverse("bulletins:issue_pdf", args=[2023, 13])))
+@pytest.fixture(scope="module")
+def sample_pdf(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The sample issue with a picture as a reader downloads it: rendered once for the module's
+    tests that only read it (a render is about a second)."""
+    folder = tmp_path_factory.mktemp("sample-pdf")
+    slots, render_box.SLOT_DIR = render_box.SLOT_DIR, folder / "slots"
+    try:
+        with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=folder / "media"), sign_on_change(), \
+                transaction.atomic():
+            issue = make_sample_issue()
+            url = store_picture("volunteers.png")
+            make_entry(issue, section_name="同创资讯", order=99,
+                       body=f'<p>志愿者在站台引导乘客。</p><p><img src="{url}" alt="志愿者在公交站台引导乘客排队"></p>')
+            response = Client().get(reverse("bulletins:issue_pdf", args=[2023, 13]))
+            transaction.set_rollback(True)
+    finally:
+        render_box.SLOT_DIR = slots
+    return pdf_of(response)
 
 
 def test_pdf_has_masthead_sections_and_entries_as_selectable_text(sample_pdf):
