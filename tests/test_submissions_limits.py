@@ -14,26 +14,12 @@ from submissions import workflow
 from submissions.models import Submission, SubmissionTransition
 
 from .factories import make_correspondent, make_submission, make_unit
-from .test_submissions_portal import form_data, png
+# The portal's own fixtures: a correspondent signed in, pictures in a folder of the test's own.
+from .test_submissions_portal import correspondent, form_data, media, png, portal  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def correspondent():
-    return make_correspondent(make_unit(), real_name="刘通讯", phone="13900000000")
-
-
-@pytest.fixture
-def portal(client, correspondent):
-    client.force_login(correspondent)
-    return client
 
 
 def _stored_files(media):
